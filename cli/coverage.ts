@@ -1,0 +1,49 @@
+// `vswap-check coverage FILE...`: merge coverage records (e.g. from several hunt shards) and report them.
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { CoverageFormatError, coverageFromJSON, coverageToJSON } from '../model/coverage/coverageJson.ts';
+import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/coverage/coverageRecord.ts';
+import { coverageHtml } from '../model/coverage/htmlReport.ts';
+import { coverageText, summarizeCoverage, unknownIds } from '../model/coverage/textReport.ts';
+import { CHARTS } from '../model/charts.ts';
+import { CliError, action } from './errors.ts';
+import { writeFileAtomic } from './files.ts';
+
+function readRecord(path: string): CoverageRecord {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return coverageFromJSON(text);
+  } catch (err) {
+    if (err instanceof CoverageFormatError || err instanceof SyntaxError) throw new CliError(`${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+export function registerCoverage(program: Command): void {
+  program
+    .command('coverage')
+    .description('merge coverage JSON files and print the statechart coverage report')
+    .argument('<files...>', 'coverage.json files written by hunt')
+    .option('--json', 'print the merged record as JSON')
+    .option('--html <file>', 'write the HTML report (charts drawn, coloured by hits)')
+    .option('--out <file>', 'write the merged record to this JSON file')
+    .action(
+      action(async (files: string[], o: { json?: boolean; html?: string; out?: string }) => {
+        const merged = files.map(readRecord).reduce(mergeCoverage, emptyCoverage());
+        const unknown = unknownIds(merged);
+        if (unknown.length) process.stderr.write(`vswap-check: warning: ${unknown.length} ids no chart defines (records from another chart version), e.g. ${unknown[0]}\n`);
+        if (o.out) writeFileAtomic(o.out, coverageToJSON(merged));
+        if (o.html) writeFileAtomic(o.html, await coverageHtml(merged, { title: 'vswap-check coverage', subtitle: `merged from ${files.length} file(s)` }));
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ record: merged, summary: CHARTS.map((c) => summarizeCoverage(merged, c)) })}\n`);
+        } else {
+          process.stdout.write(`${coverageText(merged)}\n`);
+        }
+      }),
+    );
+}

@@ -1,0 +1,138 @@
+// `vswap-check hunt`: a randomized campaign with a progress bar; on failure shrink, save the trace, print the exact
+// replay command and exit 1; always write coverage.json and coverage.html to the output directory.
+import type { Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { join, relative } from 'node:path';
+import { coverageToJSON } from '../model/coverage/coverageJson.ts';
+import { coverageText, summarizeCoverage } from '../model/coverage/textReport.ts';
+import { coverageHtml } from '../model/coverage/htmlReport.ts';
+import { CHARTS } from '../model/charts.ts';
+import { hunt, type HuntProgress } from '../properties/hunt.ts';
+import { describeWorkload, workloadSize } from '../properties/workload.ts';
+import { makeTrace, saveTrace } from '../traces/save.ts';
+import { CliError, action } from './errors.ts';
+import { parseFaults } from './faults.ts';
+import { writeFileAtomic } from './files.ts';
+import { collect, intOption } from './options.ts';
+
+interface HuntCliOptions {
+  seconds: number;
+  runs?: number;
+  seed?: number;
+  cpus?: number;
+  strategy: string;
+  fault: string[];
+  json?: boolean;
+  out: string;
+  lockdep: boolean;
+  shrinkSeconds: number;
+}
+
+export function registerHunt(program: Command): void {
+  program
+    .command('hunt')
+    .description('hunt for bugs: random concurrent workloads and schedules, checked against the statecharts')
+    .option('--seconds <n>', 'time budget of the search', intOption('--seconds', 1, 86_400), 60)
+    .option('--runs <n>', 'stop after this many executions', intOption('--runs', 1))
+    .option('--seed <s>', 'fast-check seed (default: random, printed first)', intOption('--seed', -(2 ** 31), 2 ** 31 - 1))
+    .option('--cpus <k>', 'simulated CPUs (default: 2 to 4, generated)', intOption('--cpus', 1, 8))
+    .option('--strategy <name>', 'scheduling strategy: random | pct', 'random')
+    .option('--fault <name>', 'switch a fault on (repeatable; see vswap-check faults)', collect, [])
+    .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
+    .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
+    .option('--json', 'print one JSON summary object instead of text')
+    .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
+    .action(action(runHuntCommand));
+}
+
+async function runHuntCommand(o: HuntCliOptions): Promise<number> {
+  if (o.strategy !== 'random' && o.strategy !== 'pct') throw new CliError(`--strategy must be random or pct, got '${o.strategy}'`);
+  const faults = parseFaults(o.fault);
+  const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
+  const say = (s: string): void => {
+    if (!o.json) process.stdout.write(`${s}\n`);
+  };
+  say(`seed ${seed}${faults.length ? `, faults: ${faults.join(', ')}` : ''}, strategy ${o.strategy}, budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s`);
+
+  const tty = !o.json && process.stderr.isTTY;
+  const bar = tty
+    ? new SingleBar(
+        { format: ' {phase} |{bar}| {percentage}% {executions} runs, {failures} failing, {sps} steps/s', hideCursor: true, etaBuffer: 50 },
+        Presets.shades_classic,
+      )
+    : null;
+  const budgetMs = o.seconds * 1000;
+  bar?.start(100, 0, { phase: 'search', executions: 0, failures: 0, sps: 0 });
+  let last = 0;
+  const onProgress = (p: HuntProgress): void => {
+    if (!bar || p.elapsedMs - last < 100) return;
+    last = p.elapsedMs;
+    const frac = o.runs ? Math.max(p.executions / o.runs, p.elapsedMs / budgetMs) : p.elapsedMs / budgetMs;
+    bar.update(p.phase === 'shrink' ? 100 : Math.min(99, Math.floor(frac * 100)), {
+      phase: p.phase,
+      executions: p.executions,
+      failures: p.failures,
+      sps: Math.round((p.steps * 1000) / Math.max(1, p.elapsedMs)),
+    });
+  };
+  const result = hunt(
+    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy, faults, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
+    onProgress,
+  );
+  bar?.update(100);
+  bar?.stop();
+
+  writeFileAtomic(join(o.out, 'coverage.json'), coverageToJSON(result.coverage));
+  writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}` }));
+  const cov = CHARTS.map((c) => summarizeCoverage(result.coverage, c));
+
+  let tracePath: string | null = null;
+  const f = result.failure;
+  if (f) {
+    const size = workloadSize(f.workload);
+    const ex = f.execution;
+    const failure = ex.failure ?? { kind: 'flaky', message: 'the shrunk workload no longer fails when re-run', text: '' };
+    tracePath = saveTrace(join(o.out, 'failures'), `${failure.kind}-seed${seed}`, makeTrace({
+      faults: [...faults],
+      lockdep: o.lockdep,
+      workload: f.workload as never,
+      schedule: [...ex.schedule],
+      failure: { kind: failure.kind, message: failure.message },
+      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed}${faults.map((x) => ` --fault ${x}`).join('')}` },
+      size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
+    }));
+    if (!o.json) {
+      say('');
+      say(`FAILED: ${failure.kind}: ${failure.message}`);
+      say(`shrunk from ${workloadSize(f.original).ops} to ${size.ops} ops on ${size.cpus} CPUs, ${ex.preemptions} preemptions, ${ex.steps} steps (${f.shrinkSteps} shrink steps)`);
+      say('');
+      for (const line of describeWorkload(f.workload)) say(`  ${line}`);
+      say('');
+      if (failure.text) say(failure.text);
+      say('');
+      say(`trace saved: ${tracePath}`);
+      say(`replay it:   npx vswap-check replay ${relative(process.cwd(), tracePath) || tracePath} --timeline`);
+    }
+  }
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        seed,
+        executions: result.executions,
+        steps: result.steps,
+        seconds: +(result.elapsedMs / 1000).toFixed(2),
+        failures: f ? 1 : 0,
+        failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
+        coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
+        trace: tracePath,
+        coverageFiles: [join(o.out, 'coverage.json'), join(o.out, 'coverage.html')],
+      })}\n`,
+    );
+  } else {
+    say('');
+    say(`${result.executions} executions, ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+    say(coverageText(result.coverage));
+    say(`coverage report: ${join(o.out, 'coverage.html')}`);
+  }
+  return f ? 1 : 0;
+}

@@ -1,0 +1,16 @@
+// Parsers for numeric options: a bad value is a one-line usage error (exit 2) naming the option.
+import { CliError } from './errors.ts';
+
+export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new CliError(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,144 @@
+// fast-check arbitraries for concurrent workloads. Everything is plain data so it shrinks together: fewer ops,
+// fewer processes, fewer CPUs, fewer preemptions (schedule choices shrink towards 0 = "keep running this CPU").
+import fc from 'fast-check';
+import {
+  PAGES_PER_PROCESS,
+  type BackgroundOp,
+  type BackgroundProgram,
+  type MachineConfig,
+  type ProcOp,
+  type ProcessProgram,
+  type Schedule,
+  type Workload,
+} from './workload.ts';
+
+export interface WorkloadBounds {
+  readonly maxCpus: number;
+  readonly maxProcesses: number;
+  readonly maxOps: number;
+  readonly maxChoices: number;
+  readonly strategy: 'random' | 'pct';
+  /** Force the CPU count (the hunt's --cpus). */
+  readonly cpus?: number;
+}
+
+export const DEFAULT_BOUNDS: WorkloadBounds = {
+  maxCpus: 4,
+  maxProcesses: 3,
+  maxOps: 10,
+  maxChoices: 400,
+  strategy: 'random',
+};
+
+export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
+  const device = fc.record({
+    slots: fc.constantFrom(16, 8, 32),
+    bad: fc.uniqueArray(fc.nat(15), { maxLength: 2 }),
+  });
+  return fc.record({
+    cpus: b.cpus !== undefined ? fc.constant(b.cpus) : fc.integer({ min: 2, max: b.maxCpus }),
+    clusterSize: fc.constantFrom(8, 4),
+    orders: fc.constantFrom([0], [0, 1], [0, 1, 2]),
+    devices: fc.array(device, { minLength: 1, maxLength: 2 }),
+    physClusterSize: fc.constantFrom(4, 8),
+    zswapCapacity: fc.constantFrom(4, 0, 64),
+    memcgMode: fc.constantFrom('v2' as const, 'v1-memsw' as const),
+    memcgs: fc.constantFrom(1, 2),
+  }).map((c) => ({
+    ...c,
+    // the swap header cannot mark page 0 bad and bad pages lie inside the device
+    devices: c.devices.map((d) => ({ slots: d.slots, bad: d.bad.filter((x) => x > 0 && x < d.slots).sort((x, y) => x - y) })),
+  }));
+}
+
+const page = fc.nat(PAGES_PER_PROCESS - 1);
+const range = fc.record({ start: page, nr: fc.integer({ min: 1, max: 4 }) });
+
+function leafOpArb(): fc.Arbitrary<ProcOp> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), page, value: fc.nat(3) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('read' as const), page }) },
+    { weight: 4, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r })) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('mapLarge' as const), start: page, order: fc.integer({ min: 1, max: 2 }) }) },
+    { weight: 1, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r })) },
+  );
+}
+
+function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgram> {
+  const op: fc.Arbitrary<ProcOp> =
+    depth === 0
+      ? leafOpArb()
+      : fc.oneof(
+          { weight: 12, arbitrary: leafOpArb() },
+          { weight: 1, arbitrary: programArb(b, depth - 1).map((child) => ({ op: 'fork' as const, child })) },
+        );
+  return fc.record({
+    cpu: fc.nat(b.maxCpus - 1),
+    memcg: fc.nat(1),
+    ops: fc.array(op, { minLength: 1, maxLength: b.maxOps }),
+  });
+}
+
+function backgroundArb(b: WorkloadBounds): fc.Arbitrary<BackgroundProgram> {
+  const op: fc.Arbitrary<BackgroundOp> = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('reclaim' as const), nr: fc.integer({ min: 1, max: 8 }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('zswapWriteback' as const), nr: fc.integer({ min: 1, max: 4 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('swapoff' as const), dev: fc.nat(1) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('swapon' as const), dev: fc.nat(1) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('cpuOffline' as const), cpu: fc.nat(b.maxCpus - 1) }) },
+  );
+  return fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(op, { minLength: 1, maxLength: 3 }) });
+}
+
+function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
+  if (b.strategy === 'pct') {
+    return fc.record({
+      strategy: fc.constant('pct' as const),
+      seed: fc.nat(),
+      depth: fc.integer({ min: 1, max: 4 }),
+    });
+  }
+  return fc.record({
+    strategy: fc.constant('random' as const),
+    // mostly zeros: a preemption is a rare, meaningful choice, and shrinking removes them
+    choices: fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }), {
+      maxLength: b.maxChoices,
+    }),
+  });
+}
+
+/** Maps every CPU reference into the configured CPU range and keeps references valid after shrinking. */
+export function normalizeWorkload(w: Workload): Workload {
+  const cpus = w.config.cpus;
+  const memcgs = w.config.memcgs;
+  const devs = w.config.devices.length;
+  const fixProgram = (p: ProcessProgram): ProcessProgram => ({
+    cpu: p.cpu % cpus,
+    memcg: p.memcg % memcgs,
+    ops: p.ops.map((op) => (op.op === 'fork' ? { op: 'fork', child: fixProgram(op.child) } : op)),
+  });
+  const background = w.background
+    .map((b) => ({
+      cpu: b.cpu % cpus,
+      ops: b.ops
+        .filter((op) => !((op.op === 'swapoff' || op.op === 'swapon') && devs === 0))
+        .map((op) => {
+          if (op.op === 'swapoff' || op.op === 'swapon') return { ...op, dev: op.dev % devs };
+          if (op.op === 'cpuOffline') return { ...op, cpu: op.cpu % cpus };
+          return op;
+        }),
+    }))
+    .filter((b) => b.ops.length > 0);
+  return { ...w, processes: w.processes.map(fixProgram), background };
+}
+
+export function workloadArb(b: WorkloadBounds = DEFAULT_BOUNDS): fc.Arbitrary<Workload> {
+  return fc
+    .record({
+      config: configArb(b),
+      processes: fc.array(programArb(b, 1), { minLength: 1, maxLength: b.maxProcesses }),
+      background: fc.array(backgroundArb(b), { maxLength: 2 }),
+      schedule: scheduleArb(b),
+    })
+    .map(normalizeWorkload);
+}

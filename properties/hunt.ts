@@ -1,0 +1,123 @@
+// The hunt: a randomized campaign over generated workloads and schedules, then shrinking of the first failure.
+// Search and shrink are separate fast-check runs: the search stops at the first failure (endOnFailure), the shrink
+// replays it from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no slipping to
+// another bug on the way down).
+import fc from 'fast-check';
+import type { FaultName } from '../impl/kernel/faults.ts';
+import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
+import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
+import { DEFAULT_BOUNDS, workloadArb, type WorkloadBounds } from './arbitraries.ts';
+import { execute, type Execution } from './execute.ts';
+import type { Workload } from './workload.ts';
+
+export interface HuntOptions {
+  readonly seed: number;
+  /** Time budget of the search in seconds (default 60); the shrink has its own budget. */
+  readonly seconds?: number;
+  /** Stop after this many executions (default: only the time budget). */
+  readonly runs?: number;
+  readonly cpus?: number;
+  readonly strategy: 'random' | 'pct';
+  readonly faults: readonly FaultName[];
+  readonly lockdep?: boolean;
+  readonly shrinkSeconds?: number;
+  readonly bounds?: Partial<WorkloadBounds>;
+}
+
+export interface HuntProgress {
+  readonly executions: number;
+  readonly steps: number;
+  readonly failures: number;
+  readonly elapsedMs: number;
+  readonly phase: 'search' | 'shrink';
+}
+
+export interface HuntFailure {
+  readonly workload: Workload;
+  readonly execution: Execution;
+  /** The first failing workload's size before shrinking, for the report. */
+  readonly original: Workload;
+  readonly shrinkSteps: number;
+  readonly path: string;
+}
+
+export interface HuntResult {
+  readonly executions: number;
+  readonly steps: number;
+  readonly elapsedMs: number;
+  readonly coverage: CoverageRecord;
+  readonly failure: HuntFailure | null;
+}
+
+export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void): HuntResult {
+  const start = performance.now();
+  const bounds: WorkloadBounds = {
+    ...DEFAULT_BOUNDS,
+    ...opts.bounds,
+    strategy: opts.strategy,
+    ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
+  };
+  const arb = workloadArb(bounds);
+  const recorder = new CoverageRecorder();
+  const exec = { faults: opts.faults, lockdep: opts.lockdep ?? true };
+  let executions = 0;
+  let steps = 0;
+  let failures = 0;
+  let phase: HuntProgress['phase'] = 'search';
+  const tick = (e: Execution): void => {
+    executions++;
+    steps += e.steps;
+    if (!e.ok) failures++;
+    onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase });
+  };
+
+  const search = fc.check(
+    fc.property(arb, (w) => {
+      const e = execute(w, { ...exec, coverage: recorder });
+      tick(e);
+      return e.ok;
+    }),
+    {
+      seed: opts.seed,
+      numRuns: opts.runs ?? 2 ** 31 - 1,
+      interruptAfterTimeLimit: (opts.seconds ?? 60) * 1000,
+      markInterruptAsFailure: false,
+      endOnFailure: true,
+    },
+  );
+  const done = (failure: HuntFailure | null): HuntResult => ({
+    executions,
+    steps,
+    elapsedMs: performance.now() - start,
+    coverage: recorder.toRecord(),
+    failure,
+  });
+  if (!search.failed || search.counterexample === null) return done(null);
+
+  const original = search.counterexample[0];
+  const kind = execute(original, exec).failure?.kind;
+  phase = 'shrink';
+  const shrink = fc.check(
+    fc.property(arb, (w) => {
+      const e = execute(w, exec);
+      tick(e);
+      return e.ok || e.failure?.kind !== kind;
+    }),
+    {
+      seed: opts.seed,
+      path: search.counterexamplePath ?? undefined,
+      numRuns: 1,
+      interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000,
+      markInterruptAsFailure: false,
+    },
+  );
+  const workload = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
+  const execution = execute(workload, { ...exec, keepLog: true });
+  return done({
+    workload,
+    execution,
+    original,
+    shrinkSteps: shrink.numShrinks,
+    path: (shrink.failed ? shrink.counterexamplePath : search.counterexamplePath) ?? '',
+  });
+}

@@ -1,0 +1,122 @@
+// A concurrent workload as plain data: what the machine looks like, what each process does, what the kernel's
+// background work does, and how the CPUs are interleaved. Everything here is JSON-serialisable (it goes into traces).
+
+/** The simulated machine and kernel configuration (all sizes small so that every boundary is hit). */
+export interface MachineConfig {
+  readonly cpus: number;
+  /** Slots per virtual swap cluster (VSWAP_CLUSTER_SIZE; 512 in the kernel). */
+  readonly clusterSize: number;
+  /** Folio orders a process may map (0 = base pages). */
+  readonly orders: readonly number[];
+  /** Physical swap devices: size in slots and the bad slots listed in the swap header. */
+  readonly devices: readonly { readonly slots: number; readonly bad: readonly number[] }[];
+  /** Slots per physical swap cluster (SWAPFILE_CLUSTER). */
+  readonly physClusterSize: number;
+  /** zswap pool capacity in pages; 0 turns zswap off. */
+  readonly zswapCapacity: number;
+  readonly memcgMode: 'v1-memsw' | 'v2';
+  readonly memcgs: number;
+}
+
+/** What one process does, in order, on the CPU that drives it. */
+export type ProcOp =
+  | { readonly op: 'write'; readonly page: number; readonly value: number }
+  | { readonly op: 'read'; readonly page: number }
+  | { readonly op: 'mapLarge'; readonly start: number; readonly order: number }
+  | { readonly op: 'pageout'; readonly start: number; readonly nr: number }
+  | { readonly op: 'munmap'; readonly start: number; readonly nr: number }
+  | { readonly op: 'fork'; readonly child: ProcessProgram };
+
+export interface ProcessProgram {
+  /** The CPU that drives this process (its memory therefore has a sequential meaning). */
+  readonly cpu: number;
+  readonly memcg: number;
+  readonly ops: readonly ProcOp[];
+  /** Every process exits at the end of its ops (so the machine can be checked for leaks); exit may come early. */
+}
+
+/** Kernel background work, run by kernel threads on a CPU. */
+export type BackgroundOp =
+  | { readonly op: 'reclaim'; readonly nr: number }
+  | { readonly op: 'zswapWriteback'; readonly nr: number }
+  | { readonly op: 'swapoff'; readonly dev: number }
+  | { readonly op: 'swapon'; readonly dev: number }
+  | { readonly op: 'cpuOffline'; readonly cpu: number };
+
+export interface BackgroundProgram {
+  readonly cpu: number;
+  readonly ops: readonly BackgroundOp[];
+}
+
+/** How the CPUs interleave. `choices` feed the ChoicesScheduler (0 = no preemption); PCT takes a seed and depth. */
+export type Schedule =
+  | { readonly strategy: 'random'; readonly choices: readonly number[] }
+  | { readonly strategy: 'pct'; readonly seed: number; readonly depth: number };
+
+export interface Workload {
+  readonly config: MachineConfig;
+  readonly processes: readonly ProcessProgram[];
+  readonly background: readonly BackgroundProgram[];
+  readonly schedule: Schedule;
+}
+
+/** Pages per process address space: small, so that processes share clusters and reuse slots. */
+export const PAGES_PER_PROCESS = 8;
+
+/** Counts used in shrink reports and the benchmark: ops (all processes, children and background), CPUs. */
+export function workloadSize(w: Workload): { ops: number; processes: number; cpus: number } {
+  let ops = 0;
+  let processes = 0;
+  const walk = (p: ProcessProgram): void => {
+    processes++;
+    for (const op of p.ops) {
+      ops++;
+      if (op.op === 'fork') walk(op.child);
+    }
+  };
+  w.processes.forEach(walk);
+  for (const b of w.background) ops += b.ops.length;
+  return { ops, processes, cpus: w.config.cpus };
+}
+
+/** One line per op, the way a person reads a workload in a failure report. */
+export function describeWorkload(w: Workload): string[] {
+  const lines: string[] = [];
+  const c = w.config;
+  lines.push(
+    `machine: ${c.cpus} CPUs, vswap cluster ${c.clusterSize}, orders [${c.orders.join(',')}], ` +
+      `${c.devices.map((d, i) => `swap${i}: ${d.slots} slots${d.bad.length ? ` bad [${d.bad.join(',')}]` : ''}`).join('; ') || 'no swap device'}, ` +
+      `zswap ${c.zswapCapacity ? `${c.zswapCapacity} pages` : 'off'}, memcg ${c.memcgMode} x${c.memcgs}`,
+  );
+  let pid = 0;
+  const walk = (p: ProcessProgram, indent: string): void => {
+    const me = pid++;
+    lines.push(`${indent}process P${me} on CPU${p.cpu}, memcg ${p.memcg}:`);
+    for (const op of p.ops) {
+      if (op.op === 'fork') {
+        lines.push(`${indent}  fork ->`);
+        walk(op.child, `${indent}    `);
+      } else {
+        lines.push(`${indent}  ${formatOp(op)}`);
+      }
+    }
+    lines.push(`${indent}  exit`);
+  };
+  w.processes.forEach((p) => walk(p, ''));
+  for (const b of w.background) {
+    lines.push(`kthread on CPU${b.cpu}: ${b.ops.map(formatOp).join('; ')}`);
+  }
+  const s = w.schedule;
+  lines.push(
+    s.strategy === 'random'
+      ? `schedule: choices [${s.choices.join(',')}] (${s.choices.filter((x) => x !== 0).length} preemption points)`
+      : `schedule: PCT seed ${s.seed} depth ${s.depth}`,
+  );
+  return lines;
+}
+
+export function formatOp(op: ProcOp | BackgroundOp): string {
+  const { op: name, ...args } = op as { op: string } & Record<string, unknown>;
+  if (name === 'fork') return 'fork';
+  return `${name}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+}

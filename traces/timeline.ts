@@ -1,0 +1,47 @@
+// The replay timeline: one column per CPU, one row per scheduled step, showing what each step did (its scheduling
+// point, lock operations, emitted slot events and the touched slots' chart states).
+
+export interface TimelineEntry {
+  readonly step: number;
+  readonly cpu: number;
+  readonly ctx: string;
+  readonly task: string;
+  readonly what: string;
+  readonly notes: readonly string[];
+}
+
+export interface TimelineOptions {
+  readonly cpus: number;
+  readonly width?: number;
+  /** Show only steps that emitted notes or changed CPU (the interesting ones); default true. */
+  readonly compact?: boolean;
+}
+
+function clip(s: string, w: number): string {
+  return s.length <= w ? s.padEnd(w) : `${s.slice(0, w - 1)}…`;
+}
+
+export function renderTimeline(entries: readonly TimelineEntry[], opts: TimelineOptions): string {
+  const width = opts.width ?? 44;
+  const compact = opts.compact ?? true;
+  const lines: string[] = [];
+  const head = ['step'.padStart(6)];
+  for (let c = 0; c < opts.cpus; c++) head.push(clip(`CPU${c}`, width));
+  lines.push(head.join(' │ '));
+  lines.push(head.map((h) => '─'.repeat(h.length)).join('─┼─'));
+  let lastCpu = -1;
+  let lastTask = '';
+  for (const e of entries) {
+    const switched = e.cpu !== lastCpu || e.task !== lastTask;
+    if (compact && !switched && e.notes.length === 0) continue;
+    const texts = [`${e.ctx === 'task' ? '' : `[${e.ctx}] `}${switched ? `${e.task}: ` : ''}${e.what}`, ...e.notes.map((n) => `  ${n}`)];
+    texts.forEach((t, i) => {
+      const row = [i === 0 ? String(e.step).padStart(6) : ''.padStart(6)];
+      for (let c = 0; c < opts.cpus; c++) row.push(clip(c === e.cpu ? t : '', width));
+      lines.push(row.join(' │ ').trimEnd());
+    });
+    lastCpu = e.cpu;
+    lastTask = e.task;
+  }
+  return lines.join('\n');
+}

@@ -2,7 +2,7 @@
 // replay command and exit 1; always write coverage.json and coverage.html to the output directory.
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { coverageToJSON } from '../model/coverage/coverageJson.ts';
 import { coverageText, summarizeCoverage } from '../model/coverage/textReport.ts';
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
@@ -111,7 +111,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       if (failure.text) say(failure.text);
       say('');
       say(`trace saved: ${tracePath}`);
-      say(`replay it:   npx vswap-check replay ${relative(process.cwd(), tracePath) || tracePath} --timeline`);
+      say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
     }
   }
   if (o.json) {
@@ -135,4 +135,10 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     say(`coverage report: ${join(o.out, 'coverage.html')}`);
   }
   return f ? 1 : 0;
+}
+
+/** A path as a person would paste it: relative to here when below here, absolute otherwise. */
+function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : resolve(p);
 }

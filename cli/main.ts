@@ -1,6 +1,16 @@
 // The vswap-check command: each subcommand lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { registerChart } from './chart.ts';
+import { registerCoverage } from './coverage.ts';
+import { registerFaults } from './faults.ts';
+import { registerHunt } from './hunt.ts';
+import { registerReplay } from './replay.ts';
+
+// A reader piping into `head` closes stdout early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 const program = new Command();
 program
@@ -9,7 +19,11 @@ program
   .showHelpAfterError('(run vswap-check --help for usage)')
   .exitOverride();
 
+registerHunt(program);
+registerReplay(program);
+registerCoverage(program);
 registerChart(program);
+registerFaults(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,7 +19,7 @@ import type { SlotEventRecord } from '../model/events.ts';
 import { ShadowMemory } from './oracles/data.ts';
 import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
-import type { BackgroundOp, ProcessProgram, Workload } from './workload.ts';
+import { childName, type BackgroundOp, type ProcessProgram, type Workload } from './workload.ts';
 
 export interface ExecuteOptions {
   readonly faults: readonly FaultName[];
@@ -73,7 +73,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     ? (r: SlotEventRecord): void => {
         const res = refinement.check(r);
         if (res.violation !== undefined) m.fail('refinement', res.violation);
-        m.trace(res.note);
+        m.trace(res.note!);
       }
     : undefined;
   const c = w.config;
@@ -91,12 +91,11 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     listener,
   );
 
-  let pids = 0;
-  const spawnProcess = (prog: ProcessProgram, proc: Process, shadow: ShadowMemory): void => {
-    const pid = pids++;
-    m.spawn(prog.cpu, `P${pid}`, () => runProcess(prog, proc, shadow, pid));
+  const spawnProcess = (prog: ProcessProgram, proc: Process, shadow: ShadowMemory, name: string): void => {
+    m.spawn(prog.cpu, name, () => runProcess(prog, proc, shadow, name));
   };
-  function* runProcess(prog: ProcessProgram, proc: Process, shadow: ShadowMemory, pid: number): Task {
+  function* runProcess(prog: ProcessProgram, proc: Process, shadow: ShadowMemory, name: string): Task {
+    let children = 0;
     for (const op of prog.ops) {
       switch (op.op) {
         case 'write':
@@ -105,7 +104,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
           break;
         case 'read': {
           const got = yield* ops.op_read(world, proc, op.page);
-          const wrong = checking ? shadow.check(pid, op.page, got) : null;
+          const wrong = checking ? shadow.check(name, op.page, got) : null;
           if (wrong) m.fail('data', wrong);
           break;
         }
@@ -123,7 +122,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
           break;
         case 'fork': {
           const child = yield* ops.op_fork(world, proc);
-          spawnProcess(op.child, child, new ShadowMemory(shadow));
+          spawnProcess(op.child, child, new ShadowMemory(shadow), childName(name, ++children));
           break;
         }
       }
@@ -152,12 +151,12 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     }
   }
 
-  for (const prog of w.processes) spawnProcess(prog, world.createProcess(prog.memcg), new ShadowMemory());
+  w.processes.forEach((prog, i) => spawnProcess(prog, world.createProcess(prog.memcg), new ShadowMemory(), `P${i}`));
   w.background.forEach((b, i) => m.spawn(b.cpu, `kthread${i}`, () => runBackground(b.ops)));
 
   let result = m.run();
   if (result.ok && checking) {
-    const leak = checkQuiescent(world, m);
+    const leak = checkQuiescent(world);
     if (leak) result = { ok: false, steps: result.steps, failure: leak };
   }
   const failure = result.ok

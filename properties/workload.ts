@@ -88,21 +88,21 @@ export function describeWorkload(w: Workload): string[] {
       `${c.devices.map((d, i) => `swap${i}: ${d.slots} slots${d.bad.length ? ` bad [${d.bad.join(',')}]` : ''}`).join('; ') || 'no swap device'}, ` +
       `zswap ${c.zswapCapacity ? `${c.zswapCapacity} pages` : 'off'}, memcg ${c.memcgMode} x${c.memcgs}`,
   );
-  let pid = 0;
-  const walk = (p: ProcessProgram, indent: string): void => {
-    const me = pid++;
-    lines.push(`${indent}process P${me} on CPU${p.cpu}, memcg ${p.memcg}:`);
+  const walk = (p: ProcessProgram, name: string, indent: string): void => {
+    lines.push(`${indent}process ${name} on CPU${p.cpu}, memcg ${p.memcg}:`);
+    let children = 0;
     for (const op of p.ops) {
       if (op.op === 'fork') {
-        lines.push(`${indent}  fork ->`);
-        walk(op.child, `${indent}    `);
+        const child = childName(name, ++children);
+        lines.push(`${indent}  fork -> ${child}`);
+        walk(op.child, child, `${indent}    `);
       } else {
         lines.push(`${indent}  ${formatOp(op)}`);
       }
     }
     lines.push(`${indent}  exit`);
   };
-  w.processes.forEach((p) => walk(p, ''));
+  w.processes.forEach((p, i) => walk(p, `P${i}`, ''));
   for (const b of w.background) {
     lines.push(`kthread on CPU${b.cpu}: ${b.ops.map(formatOp).join('; ')}`);
   }
@@ -113,6 +113,11 @@ export function describeWorkload(w: Workload): string[] {
       : `schedule: PCT seed ${s.seed} depth ${s.depth}`,
   );
   return lines;
+}
+
+/** Processes are named by their place in the workload: P0, P1, … at the top, P0.1 for P0's first child. */
+export function childName(parent: string, nth: number): string {
+  return `${parent}.${nth}`;
 }
 
 export function formatOp(op: ProcOp | BackgroundOp): string {

@@ -22,7 +22,7 @@ function clip(s: string, w: number): string {
 }
 
 export function renderTimeline(entries: readonly TimelineEntry[], opts: TimelineOptions): string {
-  const width = opts.width ?? 44;
+  const width = opts.width ?? Math.max(40, Math.floor(156 / opts.cpus));
   const compact = opts.compact ?? true;
   const lines: string[] = [];
   const head = ['step'.padStart(6)];

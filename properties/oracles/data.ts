@@ -24,8 +24,8 @@ export class ShadowMemory {
   }
 
   /** One line describing a wrong read, or null. */
-  check(pid: number, page: number, got: number): string | null {
+  check(process: string, page: number, got: number): string | null {
     const want = this.expected(page);
-    return got === want ? null : `P${pid} read page ${page} = ${got}, but its last write there was ${want}: data lost`;
+    return got === want ? null : `${process} read page ${page} = ${got}, but its last write there was ${want}: data lost`;
   }
 }

@@ -29,24 +29,22 @@ export class RefinementOracle {
     if (r.space === 'virtual') {
       const before = this.virt.get(r.slot) ?? initialVirtual();
       const res = stepVirtual(before, r.event);
-      const from = formatVirtualState(before);
       if (!res.ok) return { violation: `vswap slot ${r.slot}: ${r.by} did ${r.event.type}, but ${res.reason}` };
       this.coverage?.recordStep(res);
       this.virt.set(r.slot, res.snapshot);
       const mismatch = checkVirtual(res.snapshot, r.after);
-      const note = `vswap ${r.slot}: ${from} --${r.event.type}--> ${formatVirtualState(res.snapshot)}`;
+      const note = `vswap ${r.slot} ${r.event.type} => ${formatVirtualState(res.snapshot)}`;
       if (mismatch) return { violation: `vswap slot ${r.slot} after ${r.event.type} by ${r.by}: ${mismatch}` };
       return { note };
     }
     const key = physKey(r.slot);
     const before = this.phys.get(key) ?? initialPhysical();
     const res = stepPhysical(before, r.event);
-    const from = formatPhysicalState(before);
     if (!res.ok) return { violation: `physical slot ${key}: ${r.by} did ${r.event.type}, but ${res.reason}` };
     this.coverage?.recordStep(res);
     this.phys.set(key, res.snapshot);
     const mismatch = checkPhysical(res.snapshot, r.after);
-    const note = `${key}: ${from} --${r.event.type}--> ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}`;
+    const note = `${key} ${r.event.type} => ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}`;
     if (mismatch) return { violation: `physical slot ${key} after ${r.event.type} by ${r.by}: ${mismatch}` };
     return { note };
   }

@@ -1,0 +1,24 @@
+// Every fault in the catalogue is found by a bounded hunt with a fixed seed, and reported with its expected kind.
+// This is the CI-sized version of `vswap-check bench`: it proves each property can fail for the bug it targets.
+import { describe, expect, it } from 'vitest';
+import { FAULTS, FAULT_NAMES } from '../../impl/kernel/faults.ts';
+import { hunt } from '../../properties/hunt.ts';
+import { workloadSize } from '../../properties/workload.ts';
+
+const SEED = Number(process.env.VSWAP_SEED ?? 20261126);
+
+describe('the fault catalogue', () => {
+  it.each(FAULT_NAMES)('%s is detected within a bounded hunt', (name) => {
+    const r = hunt({ seed: SEED, runs: 2000, seconds: 60, shrinkSeconds: 20, strategy: 'random', faults: [name] });
+    expect(r.failure, `${name} not detected in ${r.executions} executions`).not.toBeNull();
+    expect(r.failure!.execution.failure?.kind).toBe(FAULTS[name].expect);
+    // shrinking keeps the failure of the same kind and never grows the workload
+    expect(workloadSize(r.failure!.workload).ops).toBeLessThanOrEqual(workloadSize(r.failure!.original).ops);
+  });
+
+  it('nothing fails with every fault off over the same budget', () => {
+    const r = hunt({ seed: SEED, runs: 300, seconds: 60, strategy: 'random', faults: [] });
+    expect(r.failure?.execution.failure ?? null).toBeNull();
+    expect(r.executions).toBe(300);
+  });
+});

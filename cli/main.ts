@@ -1,5 +1,6 @@
 // The vswap-check command: each subcommand lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './bench.ts';
 import { registerChart } from './chart.ts';
 import { registerCoverage } from './coverage.ts';
 import { registerFaults } from './faults.ts';
@@ -24,6 +25,7 @@ registerReplay(program);
 registerCoverage(program);
 registerChart(program);
 registerFaults(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,100 @@
+// `vswap-check bench`: bug-finding power and speed per fault and strategy, and the cost of checking; prints a
+// Markdown report (BENCHMARKS.md is its committed output) or, with --json, one JSON object.
+import type { Command } from 'commander';
+import { cpus } from 'node:os';
+import { FAULT_NAMES } from '../impl/kernel/faults.ts';
+import { runBench, type DetectionRow } from '../properties/bench.ts';
+import { action } from './errors.ts';
+import { parseFaults } from './faults.ts';
+import { writeFileAtomic } from './files.ts';
+import { collect, intOption } from './options.ts';
+
+const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
+
+function detectionTable(rows: readonly DetectionRow[], seeds: number): string[] {
+  const out = [
+    '| fault | strategy | expected kind | detected | median s | worst s | median runs | worst runs | shrunk ops (median / max) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    out.push(
+      `| ${r.fault} | ${r.strategy} | ${r.expected} | ${r.detected}/${seeds} | ${fmt(r.medianSeconds)} | ${fmt(r.worstSeconds)} | ` +
+        `${fmt(r.medianExecutions, 0)} | ${fmt(r.worstExecutions, 0)} | ${fmt(r.medianShrunkOps, 0)} / ${fmt(r.maxShrunkOps, 0)} |`,
+    );
+  }
+  return out;
+}
+
+function strategyRatios(rows: readonly DetectionRow[]): string[] {
+  const out = ['| fault | random median runs | PCT median runs | PCT / random |', '|---|---|---|---|'];
+  for (const fault of new Set(rows.map((r) => r.fault))) {
+    const rnd = rows.find((r) => r.fault === fault && r.strategy === 'random');
+    const pct = rows.find((r) => r.fault === fault && r.strategy === 'pct');
+    if (!rnd || !pct) continue;
+    const ratio = rnd.medianExecutions && pct.medianExecutions ? pct.medianExecutions / rnd.medianExecutions : null;
+    out.push(`| ${fault} | ${fmt(rnd.medianExecutions, 0)} | ${fmt(pct.medianExecutions, 0)} | ${fmt(ratio)} |`);
+  }
+  return out;
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure bug-finding power and speed per fault and strategy, and what checking costs')
+    .option('--seeds <n>', 'seeds per fault and strategy', intOption('--seeds', 1, 100), 5)
+    .option('--budget <s>', 'search budget per seed, seconds', intOption('--budget', 1, 3600), 30)
+    .option('--fault <name>', 'only these faults (repeatable; default all)', collect, [])
+    .option('--strategy <name>', 'random, pct or both', 'both')
+    .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
+    .option('--json', 'print one JSON object')
+    .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
+    .action(
+      action((o: { seeds: number; budget: number; fault: string[]; strategy: string; throughputRuns: number; json?: boolean; out?: string }) => {
+        const faults = parseFaults(o.fault);
+        const strategies = o.strategy === 'both' ? (['random', 'pct'] as const) : o.strategy === 'pct' ? (['pct'] as const) : (['random'] as const);
+        const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
+        const t0 = performance.now();
+        const res = runBench({
+          seeds,
+          budgetSeconds: o.budget,
+          strategies,
+          faults,
+          throughputRuns: o.throughputRuns,
+          onRow: (r) => {
+            if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
+          },
+        });
+        const wall = (performance.now() - t0) / 1000;
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ seeds, budgetSeconds: o.budget, ...res, wallSeconds: wall })}\n`);
+          return;
+        }
+        const t = res.throughput;
+        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget}${o.strategy !== 'both' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
+        const md = [
+          '# vswap-check benchmarks',
+          '',
+          `Command: \`${cmd}\` (${wall.toFixed(0)} s wall, Node ${process.version}, ${cpus().length} CPUs: ${cpus()[0]?.model ?? '?'}).`,
+          `Seeds ${seeds.join(', ')}; search budget ${o.budget} s per seed; faults: ${(faults.length ? faults : FAULT_NAMES).length}.`,
+          'Times are wall-clock on a shared machine: read the ratios and executions, not the absolute seconds.',
+          '',
+          '## Detection per fault',
+          '',
+          ...detectionTable(res.detection, seeds.length),
+          '',
+          ...(strategies.length === 2 ? ['## PCT against random (executions to detection)', '', ...strategyRatios(res.detection), ''] : []),
+          '## Throughput: default hunt workloads, all oracles on against none (same workloads, same run)',
+          '',
+          '| | executions/s | steps/s |',
+          '|---|---|---|',
+          `| all oracles | ${t.checkedExecPerSec.toFixed(0)} | ${t.checkedStepsPerSec.toFixed(0)} |`,
+          `| no oracles | ${t.bareExecPerSec.toFixed(0)} | ${t.bareStepsPerSec.toFixed(0)} |`,
+          '',
+          `Checking costs ${t.checkingCost.toFixed(2)}× the bare run (${t.executions} workloads, ${t.steps} steps). Peak RSS ${res.peakRssMiB.toFixed(0)} MiB.`,
+          '',
+        ].join('\n');
+        process.stdout.write(md);
+        if (o.out) writeFileAtomic(o.out, md);
+      }),
+    );
+}

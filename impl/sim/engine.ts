@@ -1,0 +1,206 @@
+// The execution state of one run: CPUs, the primitive table, RCU readers, pending interrupts, the log.
+import type { ContextKind, CpuId, Scheduler, Task } from './types.ts';
+import type { Machine } from './machine.ts';
+import { SimFailure, type FailureDetails } from './failure.ts';
+import { Lockdep } from './lockdep/lockdep.ts';
+import {
+  PointRec,
+  RunnableRec,
+  type CpuState,
+  type Ctx,
+  type LockRec,
+  type ObjRec,
+  type PendingIrq,
+  type RcuCallback,
+  type TaskRec,
+  type Wait,
+  type Where,
+} from './state.ts';
+
+/** Log entry; `notes` is replaced (never mutated in place) when the step is annotated. */
+export class LogRec {
+  notes: readonly string[] = NO_NOTES;
+  constructor(
+    readonly step: number,
+    readonly cpu: CpuId,
+    readonly ctx: ContextKind,
+    readonly task: string,
+    readonly what: string,
+  ) {}
+}
+const NO_NOTES: readonly string[] = Object.freeze([]);
+
+export class Engine {
+  readonly cpus: CpuState[] = [];
+  /** CPUs in the order of their runnable ids ('cpu10' sorts before 'cpu2'). */
+  readonly cpusById: CpuState[];
+  readonly lockdep: Lockdep | null;
+  readonly locks: LockRec[] = [];
+  readonly objects: ObjRec[] = [];
+  readonly atomics: { readonly name: string; value: number }[] = [];
+  readonly refcounts: { readonly name: string; value: number }[] = [];
+  readonly localLocks: { readonly name: string; readonly perCpu: LockRec[] }[] = [];
+  readonly pending: PendingIrq[] = [];
+  readonly rcuWaiting: RcuCallback[] = [];
+  /** Ids of active RCU read-side sections, ascending. */
+  readonly activeReaders: number[] = [];
+  readonly log: LogRec[] = [];
+  readonly schedule: string[] = [];
+  nextReaderId = 1;
+  irqSeq = 0;
+  ctxSerial = 0;
+  taskSeq = 0;
+  step = 0;
+  curCpu: CpuState | null = null;
+  curCtx: Ctx | null = null;
+  failure: SimFailure | null = null;
+  liveObjects = 0;
+
+  constructor(
+    readonly m: Machine,
+    ncpus: number,
+    readonly scheduler: Scheduler,
+    lockdep: boolean,
+    readonly stepLimit: number,
+  ) {
+    for (let id = 0; id < ncpus; id++) {
+      const idle = this.newTask(`swapper/${id}`, id, true, null);
+      this.cpus.push({
+        id,
+        online: true,
+        offlinePending: false,
+        stack: [idle.ctx],
+        idle,
+        current: idle,
+        tasks: [],
+        irqsOn: true,
+        preempt: 0,
+        stepRunnable: new RunnableRec(`cpu${id}`, id, 'step', null),
+      });
+    }
+    this.cpusById = [...this.cpus].sort((a, b) => (a.stepRunnable.id < b.stepRunnable.id ? -1 : 1));
+    this.lockdep = lockdep ? new Lockdep(this) : null;
+  }
+
+  newCtx(kind: ContextKind, name: string, task: TaskRec | null, factory: ((m: Machine) => Task<unknown>) | null, irqSeq = -1): Ctx {
+    return {
+      serial: this.ctxSerial++,
+      kind,
+      name,
+      task: task as TaskRec, // a task's own context is patched right after creation
+      factory,
+      gen: null,
+      point: null,
+      label: null,
+      rcuDepth: 0,
+      readerId: 0,
+      atomic: [],
+      savedIrqsOn: true,
+      savedPreempt: 0,
+      irqSeq,
+      rcuWhat: null,
+    };
+  }
+
+  newTask(name: string, cpu: CpuId, idle: boolean, factory: ((m: Machine) => Task<unknown>) | null): TaskRec {
+    const ctx = this.newCtx('task', name, null, factory);
+    const t: TaskRec = { id: this.taskSeq++, name, cpu, idle, ctx, held: [], handle: { name, cpu, done: false, result: undefined } };
+    ctx.task = t;
+    return t;
+  }
+
+  point(what: string, wait: Wait | null = null): PointRec {
+    return new PointRec(what, wait);
+  }
+
+  cpu(): CpuState {
+    if (this.curCpu === null) throw new Error('sim: not inside a running task');
+    return this.curCpu;
+  }
+
+  ctx(): Ctx {
+    if (this.curCtx === null) throw new Error('sim: not inside a running task');
+    return this.curCtx;
+  }
+
+  where(): Where {
+    const ctx = this.curCtx;
+    if (ctx === null) return { task: '(outside the machine)', cpu: -1, ctx: 'task', step: this.step, what: '-', label: null };
+    return {
+      task: ctx.name,
+      cpu: this.curCpu!.id,
+      ctx: ctx.kind,
+      step: this.step,
+      what: ctx.point?.what ?? 'start',
+      label: ctx.label,
+    };
+  }
+
+  /** Reports a bug and ends the run (the run loop turns the throw into the result). */
+  fail(kind: string, message: string, details?: FailureDetails): never {
+    const f = new SimFailure(kind, message, details);
+    f.step = this.step;
+    if (this.curCpu !== null && this.curCtx !== null) {
+      f.origin = `CPU#${this.curCpu.id} ${this.curCtx.kind} '${this.curCtx.name}'`;
+    }
+    if (this.failure === null) this.failure = f;
+    throw f;
+  }
+
+  /** Why sleeping is forbidden here, or null (the checks of __might_sleep). */
+  atomicReason(): string | null {
+    const ctx = this.ctx();
+    const cpu = this.cpu();
+    if (ctx.kind !== 'task') return `in ${ctx.kind} context`;
+    if (!cpu.irqsOn) return 'interrupts disabled';
+    if (cpu.preempt > 0) {
+      const spin = ctx.task.held.filter((h) => h.lock.kind !== 'mutex').map((h) => `'${h.lock.name}'`);
+      return spin.length > 0 ? `spinlock held (${spin.join(', ')})` : `preemption disabled (preempt_count ${cpu.preempt})`;
+    }
+    if (ctx.rcuDepth > 0) return 'inside an RCU read-side critical section';
+    if (ctx.atomic.length > 0) return `in atomic section (${ctx.atomic.join(', ')})`;
+    return null;
+  }
+
+  /** Models __might_sleep(): sleeping where it is forbidden is a bug even if this call would not block. */
+  mightSleep(what: string): void {
+    const why = this.atomicReason();
+    if (why === null) return;
+    const cpu = this.cpu();
+    const ctx = this.ctx();
+    this.fail('sleep-in-atomic', `${what}: sleeping function called ${why}`, {
+      lines: [
+        `in_atomic(): ${cpu.preempt > 0 || ctx.kind !== 'task' ? 1 : 0}, irqs_disabled(): ${cpu.irqsOn ? 0 : 1}, ` +
+          `rcu_read_lock depth: ${ctx.rcuDepth}, name: ${ctx.name}`,
+        `preempt_count: ${cpu.preempt}`,
+      ],
+    });
+  }
+
+  /** No reader that was active when `target` was taken is still inside its section. */
+  gpDone(target: number): boolean {
+    const first = this.activeReaders[0];
+    return first === undefined || first >= target;
+  }
+
+  /** A context can be resumed: it has not started, yielded a plain point, or what it waits for is there. */
+  ready(ctx: Ctx): boolean {
+    const w = ctx.point?.wait;
+    if (w === undefined || w === null) return true;
+    switch (w.kind) {
+      case 'spin':
+      case 'mutex':
+      case 'bit':
+        return !w.lock.locked;
+      case 'rcu':
+        return this.gpDone(w.target);
+      case 'event':
+        return w.cond();
+    }
+  }
+
+  /** Whether a yielded point makes the task sleep (so the CPU may run another task). */
+  static sleeps(wait: Wait | null | undefined): boolean {
+    return wait !== null && wait !== undefined && wait.kind !== 'spin';
+  }
+}

@@ -1,0 +1,214 @@
+// The simulated machine: the public face of one run (spawn tasks, raise interrupts, create primitives, run).
+import type { ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SpinLockOptions, Task } from './types.ts';
+import { Engine } from './engine.ts';
+import { SimFailure, type FailureDetails } from './failure.ts';
+import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
+import { cpuReports, reportDeadlock } from './report.ts';
+import { stepOnce } from './step.ts';
+import { formatWhere } from './report.ts';
+import type { LockRec, LockKind, RunnableRec, TaskHandleRec } from './state.ts';
+import type { AtomicHandle, BitLock, KObj, LocalLock, Mutex, RefcountHandle, SpinLock } from './handles.ts';
+
+export type RunResult = { ok: true; steps: number } | { ok: false; steps: number; failure: SimFailure };
+export type TaskHandle = Readonly<TaskHandleRec>;
+
+export class Machine {
+  /** Internal state, for the primitives of impl/sim only. */
+  readonly engine: Engine;
+  private ran = false;
+  private readonly buf: RunnableRec[] = [];
+
+  constructor(opts: MachineOptions) {
+    const cpus = opts.cpus ?? 2;
+    if (!Number.isInteger(cpus) || cpus < 1) throw new Error(`sim: cpus must be a positive integer, got ${cpus}`);
+    this.engine = new Engine(this, cpus, opts.scheduler, opts.lockdep ?? true, opts.stepLimit ?? 20_000);
+  }
+
+  get log(): readonly LogEntry[] {
+    return this.engine.log;
+  }
+
+  get schedule(): readonly string[] {
+    return this.engine.schedule;
+  }
+
+  get cpus(): number {
+    return this.engine.cpus.length;
+  }
+
+  /** Queues a task on a CPU; tasks of one CPU run one after another (the next one when the running one sleeps). */
+  spawn<T>(cpu: CpuId, name: string, fn: (m: Machine) => Task<T>): TaskHandle {
+    const c = this.engine.cpus[cpu];
+    if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);
+    if (!c.online) throw new Error(`sim: CPU#${cpu} is offline`);
+    const t = this.engine.newTask(name, cpu, false, fn);
+    c.tasks.push(t);
+    return t.handle;
+  }
+
+  /** Runs to quiescence or the first failure; kernel bugs come back as data, never as a throw. */
+  run(): RunResult {
+    if (this.ran) throw new Error('sim: a Machine runs once');
+    this.ran = true;
+    const e = this.engine;
+    try {
+      for (;;) {
+        collectRunnables(e, this.buf);
+        if (this.buf.length === 0) {
+          if (workRemains(e)) reportDeadlock(e);
+          return { ok: true, steps: e.step };
+        }
+        if (e.step >= e.stepLimit) e.fail('step-limit', `livelock or step limit: ${e.stepLimit} steps without quiescence`);
+        const i = e.scheduler.next(this.buf, e.schedule.length > 0 ? e.schedule[e.schedule.length - 1]! : null, e.step);
+        const r = this.buf[i];
+        if (r === undefined) throw new Error(`sim: scheduler '${e.scheduler.name}' chose ${i} of ${this.buf.length} runnables`);
+        e.schedule.push(r.id);
+        try {
+          stepOnce(e, r);
+        } catch (err) {
+          if (err instanceof SimFailure) throw err;
+          const msg = err instanceof Error ? err.message : String(err);
+          e.fail('exception', msg, { lines: err instanceof Error && err.stack !== undefined ? err.stack.split('\n').slice(1, 8) : [] });
+        }
+        if (e.failure !== null) throw e.failure;
+        e.step++;
+      }
+    } catch (err) {
+      if (!(err instanceof SimFailure)) throw err;
+      const f = e.failure ?? err;
+      if (f.cpus.length === 0) f.cpus = cpuReports(e);
+      if (f.step < 0) f.step = e.step;
+      return { ok: false, steps: e.schedule.length, failure: f };
+    } finally {
+      e.curCpu = null;
+      e.curCtx = null;
+    }
+  }
+
+  cpu(): CpuId {
+    return this.engine.cpu().id;
+  }
+
+  context(): ContextKind {
+    return this.engine.ctx().kind;
+  }
+
+  currentTaskName(): string {
+    return this.engine.ctx().name;
+  }
+
+  /** A bare scheduling point; `what` also becomes the context's caller label for held-lock reports. */
+  *point(what: string): Task {
+    yield this.engine.point(what);
+    this.engine.ctx().label = what;
+  }
+
+  /** Annotates the current step in the log. */
+  trace(text: string): void {
+    const last = this.engine.log[this.engine.log.length - 1];
+    if (last !== undefined) last.notes = [...last.notes, text];
+  }
+
+  /** Reports a bug found by the code under test; never returns. */
+  fail(kind: string, message: string, details?: FailureDetails): never {
+    return this.engine.fail(kind, message, details);
+  }
+
+  /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
+  setOnline(cpu: CpuId, online: boolean): void {
+    const c = this.engine.cpus[cpu];
+    if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);
+    c.offlinePending = !online;
+    if (online) c.online = true;
+  }
+
+  isOnline(cpu: CpuId): boolean {
+    return this.engine.cpus[cpu]?.online ?? false;
+  }
+
+  private newLock(name: string, kind: LockKind, subclass: number): LockRec {
+    const l: LockRec = {
+      id: this.engine.locks.length,
+      name,
+      kind,
+      classBySubclass: [],
+      subclass,
+      ownerCpu: -1,
+      ownerTask: null,
+      ownerCtx: null,
+      locked: false,
+      where: null,
+    };
+    this.engine.locks.push(l);
+    return l;
+  }
+
+  spinlock(name: string, opts: SpinLockOptions = {}): SpinLock {
+    return { id: this.newLock(name, opts.raw === true ? 'raw' : 'spin', opts.subclass ?? 0).id, name } as SpinLock;
+  }
+
+  /** A per-CPU lock: one instance per CPU, one lock class. */
+  localLock(name: string): LocalLock {
+    const perCpu = this.engine.cpus.map(() => this.newLock(name, 'local', 0));
+    this.engine.localLocks.push({ name, perCpu });
+    return { id: this.engine.localLocks.length - 1, name } as LocalLock;
+  }
+
+  mutex(name: string): Mutex {
+    return { id: this.newLock(name, 'mutex', 0).id, name } as Mutex;
+  }
+
+  bitLock(name: string): BitLock {
+    return { id: this.newLock(name, 'bit', 0).id, name } as BitLock;
+  }
+
+  atomic(name: string, initial = 0): AtomicHandle {
+    this.engine.atomics.push({ name, value: initial });
+    return { id: this.engine.atomics.length - 1, name } as AtomicHandle;
+  }
+
+  refcount(name: string, initial = 1): RefcountHandle {
+    this.engine.refcounts.push({ name, value: initial });
+    return { id: this.engine.refcounts.length - 1, name } as RefcountHandle;
+  }
+
+  /** KASAN's check on a dereference: the object must not have been freed. */
+  access(h: KObj, what: string): void {
+    const o = this.engine.objects[h.id];
+    if (o === undefined) throw new Error(`sim: unknown object ${h.id}`);
+    if (o.freed === null) return;
+    const by = formatWhere(o.freed);
+    if (o.freedByRcu !== null) {
+      this.engine.fail('rcu-use-after-free', `${what}: '${o.what}' read after it was freed by RCU callback '${o.freedByRcu}'`, {
+        lines: [`Freed by ${by}`, 'the reader did not hold rcu_read_lock() across its use, or found the object after it was unpublished'],
+      });
+    }
+    this.engine.fail('use-after-free', `${what}: '${o.what}' read after it was freed`, {
+      lines: [`Freed by ${by}`, 'the free did not wait for readers (no RCU grace period)'],
+    });
+  }
+
+  /** Objects allocated and not yet freed (the allocator shim's count). */
+  liveObjects(): number {
+    return this.engine.liveObjects;
+  }
+
+  /** Queues a hardirq, delivered at a scheduling point on a CPU whose interrupts are enabled. */
+  raise_irq(name: string, fn: (m: Machine) => Task<unknown>, opts: IrqOptions = {}): void {
+    this.raise('hardirq', name, fn, opts);
+  }
+
+  /** Queues a softirq, delivered like a hardirq but only outside interrupt context. */
+  raise_softirq(name: string, fn: (m: Machine) => Task<unknown>, opts: IrqOptions = {}): void {
+    this.raise('softirq', name, fn, opts);
+  }
+
+  private raise(kind: 'hardirq' | 'softirq', name: string, fn: (m: Machine) => Task<unknown>, opts: IrqOptions): void {
+    const e = this.engine;
+    if (opts.cpu !== undefined && e.cpus[opts.cpu] === undefined) throw new Error(`sim: no CPU#${opts.cpu}`);
+    const seq = e.irqSeq++;
+    addPending(e, { seq, name, key: pendingKey(kind, name, seq), kind, fn, target: opts.cpu ?? null, rcu: null, runnables: [] });
+  }
+}
+
+export type { SchedPoint };

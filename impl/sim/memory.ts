@@ -1,0 +1,34 @@
+// The slab allocator shim: kmalloc/kfree with KASAN-like tracking of who freed what (m.access checks it).
+import type { Machine } from './machine.ts';
+import type { Gfp, Task } from './types.ts';
+import type { KObj } from './handles.ts';
+import { formatWhere } from './report.ts';
+
+// kmalloc: GFP_KERNEL may sleep (might_alloc), the atomic flavours never do
+export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj> {
+  const e = m.engine;
+  yield e.point(`kmalloc(${what}, ${gfp})`);
+  if (gfp === 'GFP_KERNEL') e.mightSleep(`kmalloc(${what}, GFP_KERNEL)`);
+  const id = e.objects.length;
+  e.objects.push({ id, what, freed: null, freedByRcu: null });
+  e.liveObjects++;
+  return { id, what } as KObj;
+}
+
+// kfree: plain (no scheduling point), so it can run inside an RCU callback body
+export function kfree(m: Machine, h: KObj): void {
+  const e = m.engine;
+  const o = e.objects[h.id];
+  if (o === undefined) throw new Error(`sim: kfree of an unknown object ${h.id}`);
+  if (o.freed !== null) {
+    e.fail('use-after-free', `double-free of '${o.what}'`, { lines: [`First freed by ${formatWhere(o.freed)}`] });
+  }
+  o.freed = e.where();
+  o.freedByRcu = e.curCtx?.rcuWhat ?? null;
+  e.liveObjects--;
+}
+
+/** Whether an object has been freed (for oracles, not for kernel code). */
+export function kobj_freed(m: Machine, h: KObj): boolean {
+  return m.engine.objects[h.id]?.freed !== null;
+}

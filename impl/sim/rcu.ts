@@ -1,0 +1,50 @@
+// RCU: read-side sections, synchronize_rcu and call_rcu. A grace period ends when every reader that was
+// inside its section when the grace period began has left it (readers are numbered as they enter).
+import type { Machine } from './machine.ts';
+import type { Task } from './types.ts';
+
+// rcu_read_lock
+export function* rcu_read_lock(m: Machine): Task {
+  const e = m.engine;
+  yield e.point('rcu_read_lock');
+  const ctx = e.ctx();
+  if (ctx.rcuDepth++ === 0) {
+    ctx.readerId = e.nextReaderId++;
+    e.activeReaders.push(ctx.readerId);
+  }
+}
+
+// rcu_read_unlock
+export function* rcu_read_unlock(m: Machine): Task {
+  const e = m.engine;
+  yield e.point('rcu_read_unlock');
+  const ctx = e.ctx();
+  if (ctx.rcuDepth === 0) e.fail('bad-unlock', `rcu_read_unlock outside an RCU read-side critical section in '${ctx.name}'`);
+  if (--ctx.rcuDepth === 0) {
+    e.activeReaders.splice(e.activeReaders.indexOf(ctx.readerId), 1);
+    ctx.readerId = 0;
+  }
+}
+
+/** rcu_read_lock_held(); plain. */
+export function rcu_read_lock_held(m: Machine): boolean {
+  return m.engine.ctx().rcuDepth > 0;
+}
+
+// synchronize_rcu: sleeps until a full grace period has elapsed
+export function* synchronize_rcu(m: Machine): Task {
+  const e = m.engine;
+  yield e.point('synchronize_rcu');
+  e.mightSleep('synchronize_rcu');
+  const target = e.nextReaderId;
+  do {
+    yield e.point('synchronize_rcu waiting', { kind: 'rcu', target });
+  } while (!e.gpDone(target));
+}
+
+// call_rcu: the callback runs in softirq context on this CPU once a grace period has elapsed
+export function* call_rcu(m: Machine, what: string, fn: (m: Machine) => Task<unknown>): Task {
+  const e = m.engine;
+  yield e.point(`call_rcu(${what})`);
+  e.rcuWaiting.push({ what, fn, cpu: e.cpu().id, target: e.nextReaderId, queued: e.where() });
+}

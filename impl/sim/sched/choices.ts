@@ -1,0 +1,49 @@
+// Schedules as plain data: one number per real decision, so fast-check can generate and shrink them.
+// 0 keeps the CPU that ran last (no preemption), so shrinking towards 0 removes preemptions.
+import type { Runnable, Scheduler } from '../types.ts';
+
+export class ChoicesScheduler implements Scheduler {
+  readonly name = 'choices';
+  private pos = 0;
+  private lastCpu = -1;
+
+  constructor(private readonly choices: readonly number[]) {}
+
+  /** How many choices were consumed (steps with more than one runnable). */
+  get used(): number {
+    return this.pos;
+  }
+
+  next(runnable: readonly Runnable[], current: string | null, step: number): number {
+    const i = this.pick(runnable, current);
+    this.lastCpu = runnable[i]!.cpu;
+    return i;
+  }
+
+  private pick(runnable: readonly Runnable[], current: string | null): number {
+    const cur = this.currentIndex(runnable, current);
+    if (runnable.length === 1) return 0;
+    const choice = this.pos < this.choices.length ? this.choices[this.pos++]! : 0;
+    const k = Math.abs(Math.trunc(choice));
+    if (cur < 0) return k % runnable.length;
+    if (k === 0) return cur;
+    // The ((k-1) mod others)-th runnable other than the current one.
+    const j = (k - 1) % (runnable.length - 1);
+    return j < cur ? j : j + 1;
+  }
+
+  /**
+   * The runnable that continues what ran last: the same id, or the step of the CPU it ran on (after an
+   * interrupt was delivered there, "keep running" means keep stepping that CPU).
+   */
+  private currentIndex(runnable: readonly Runnable[], current: string | null): number {
+    if (current === null) return -1;
+    let sameCpu = -1;
+    for (let i = 0; i < runnable.length; i++) {
+      const r = runnable[i]!;
+      if (r.id === current) return i;
+      if (sameCpu < 0 && r.kind === 'step' && r.cpu === this.lastCpu) sameCpu = i;
+    }
+    return sameCpu;
+  }
+}

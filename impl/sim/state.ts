@@ -1,0 +1,148 @@
+// The machine's table: every piece of primitive state lives here; user-visible handles only carry ids.
+import type { ContextKind, CpuId, Runnable, Task } from './types.ts';
+import type { Machine } from './machine.ts';
+
+/** Where something happened: kept on held locks, lockdep edges, frees. */
+export interface Where {
+  readonly task: string;
+  readonly cpu: CpuId;
+  readonly ctx: ContextKind;
+  readonly step: number;
+  /** The `what` of the scheduling point the step resumed from. */
+  readonly what: string;
+  /** The last caller label (`m.point(what)`) of that context, if any. */
+  readonly label: string | null;
+}
+
+export type LockKind = 'spin' | 'raw' | 'mutex' | 'local' | 'bit';
+
+export interface LockRec {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: LockKind;
+  /** Lockdep class id per subclass (filled lazily), -1 for bit locks. */
+  readonly classBySubclass: number[];
+  readonly subclass: number;
+  /** The CPU whose context holds it (spin/raw/local), or -1. */
+  ownerCpu: number;
+  /** The holding task (mutex, spin), or null. */
+  ownerTask: TaskRec | null;
+  ownerCtx: Ctx | null;
+  locked: boolean;
+  where: Where | null;
+}
+
+export interface Held {
+  readonly lock: LockRec;
+  readonly classId: number;
+  readonly ctx: Ctx;
+  readonly trylock: boolean;
+  readonly where: Where;
+}
+
+export interface Ctx {
+  readonly serial: number;
+  readonly kind: ContextKind;
+  readonly name: string;
+  /** The task whose held-lock stack this context uses (interrupts use the interrupted task's). */
+  task: TaskRec;
+  factory: ((m: Machine) => Task<unknown>) | null;
+  gen: Task<unknown> | null;
+  /** The point the context last yielded (what it will do when resumed), null before its first step. */
+  point: PointRec | null;
+  label: string | null;
+  rcuDepth: number;
+  readerId: number;
+  atomic: string[];
+  savedIrqsOn: boolean;
+  savedPreempt: number;
+  /** Interrupt record id (for the log), -1 for tasks. */
+  readonly irqSeq: number;
+  /** For an RCU callback: its `what` (frees inside it are RCU-deferred frees). */
+  rcuWhat: string | null;
+}
+
+export interface TaskRec {
+  readonly id: number;
+  readonly name: string;
+  readonly cpu: CpuId;
+  readonly idle: boolean;
+  readonly ctx: Ctx;
+  readonly held: Held[];
+  readonly handle: TaskHandleRec;
+}
+
+export interface TaskHandleRec {
+  readonly name: string;
+  readonly cpu: CpuId;
+  done: boolean;
+  result: unknown;
+}
+
+/** What a yielded point waits for before the context can be resumed. */
+export type Wait =
+  | { readonly kind: 'spin'; readonly lock: LockRec }
+  | { readonly kind: 'mutex'; readonly lock: LockRec }
+  | { readonly kind: 'bit'; readonly lock: LockRec }
+  | { readonly kind: 'rcu'; readonly target: number }
+  | { readonly kind: 'event'; readonly what: string; readonly cond: () => boolean };
+
+export class PointRec {
+  constructor(
+    readonly what: string,
+    readonly wait: Wait | null,
+  ) {}
+}
+
+export class RunnableRec implements Runnable {
+  constructor(
+    readonly id: string,
+    readonly cpu: CpuId,
+    readonly kind: 'step' | 'hardirq' | 'softirq',
+    readonly irq: PendingIrq | null,
+  ) {}
+}
+
+export interface PendingIrq {
+  readonly seq: number;
+  readonly name: string;
+  /** Prefix of its runnable ids, the sort key of the pending list. */
+  readonly key: string;
+  readonly kind: 'hardirq' | 'softirq';
+  readonly fn: (m: Machine) => Task<unknown>;
+  readonly target: CpuId | null;
+  /** For an RCU callback promoted to a softirq. */
+  readonly rcu: RcuCallback | null;
+  /** Runnable per CPU, made on first use. */
+  readonly runnables: (RunnableRec | undefined)[];
+}
+
+export interface CpuState {
+  readonly id: CpuId;
+  online: boolean;
+  offlinePending: boolean;
+  readonly stack: Ctx[];
+  readonly idle: TaskRec;
+  current: TaskRec;
+  readonly tasks: TaskRec[];
+  irqsOn: boolean;
+  preempt: number;
+  readonly stepRunnable: RunnableRec;
+}
+
+export interface ObjRec {
+  readonly id: number;
+  readonly what: string;
+  freed: Where | null;
+  /** Set when the free ran inside an RCU callback: the callback's name. */
+  freedByRcu: string | null;
+}
+
+export interface RcuCallback {
+  readonly what: string;
+  readonly fn: (m: Machine) => Task<unknown>;
+  readonly cpu: CpuId;
+  /** Runs once no reader with an id below this is active. */
+  readonly target: number;
+  readonly queued: Where;
+}

@@ -1,0 +1,88 @@
+// One scheduled step: resume the top context of a CPU (switching tasks if the running one sleeps), or
+// deliver an interrupt on top of what the CPU was doing.
+import { Engine, LogRec } from './engine.ts';
+import type { CpuState, Ctx, PointRec, RunnableRec } from './state.ts';
+
+export function stepOnce(e: Engine, r: RunnableRec): void {
+  const cpu = e.cpus[r.cpu]!;
+  if (r.irq !== null) {
+    deliver(e, cpu, r);
+    return;
+  }
+  const top = cpu.stack[cpu.stack.length - 1]!;
+  if (top !== cpu.stack[0] || !cpu.current.idle) {
+    resume(e, cpu, top);
+    return;
+  }
+  // The CPU is idle: the first ready task in spawn order gets it.
+  for (const t of cpu.tasks) {
+    if (e.ready(t.ctx)) {
+      cpu.current = t;
+      cpu.stack[0] = t.ctx;
+      resume(e, cpu, t.ctx);
+      return;
+    }
+  }
+  throw new Error(`sim: CPU#${cpu.id} was stepped with nothing ready`);
+}
+
+/** Interrupt entry: the handler runs on top of the CPU's current context (hardirq with interrupts off). */
+function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
+  const irq = r.irq!;
+  e.pending.splice(e.pending.indexOf(irq), 1);
+  const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
+  ctx.savedIrqsOn = cpu.irqsOn;
+  ctx.savedPreempt = cpu.preempt;
+  if (irq.rcu !== null) ctx.rcuWhat = irq.rcu.what;
+  if (irq.kind === 'hardirq') cpu.irqsOn = false;
+  cpu.stack.push(ctx);
+  resume(e, cpu, ctx);
+}
+
+function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
+  e.curCpu = cpu;
+  e.curCtx = ctx;
+  const what = ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`;
+  e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, what));
+  if (ctx.gen === null) ctx.gen = ctx.factory!(e.m);
+  const res = ctx.gen.next();
+  if (res.done === true) {
+    finish(e, cpu, ctx, res.value);
+  } else {
+    ctx.point = res.value as PointRec;
+    // A task that goes to sleep leaves the CPU to the idle task; it is picked up again once ready.
+    if (ctx.kind === 'task' && Engine.sleeps(ctx.point.wait) && !e.ready(ctx)) {
+      cpu.current = cpu.idle;
+      cpu.stack[0] = cpu.idle.ctx;
+    }
+  }
+  e.curCpu = null;
+  e.curCtx = null;
+}
+
+/** A task returned or an interrupt handler finished: check what it left behind. */
+function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
+  const left = ctx.task.held.filter((h) => h.ctx === ctx);
+  if (left.length > 0) {
+    const names = left.map((h) => `'${h.lock.name}' (taken at step ${h.where.step}: ${h.where.what})`);
+    e.fail('lock-held-at-exit', `${ctx.kind} '${ctx.name}' ended holding ${names.join(', ')}`);
+  }
+  if (ctx.rcuDepth > 0) e.fail('lock-held-at-exit', `${ctx.kind} '${ctx.name}' ended inside an RCU read-side critical section`);
+  if (ctx.atomic.length > 0) e.fail('bug', `${ctx.kind} '${ctx.name}' ended inside atomic section (${ctx.atomic.join(', ')})`);
+  if (ctx.kind === 'task') {
+    if (cpu.preempt !== 0) e.fail('bug', `task '${ctx.name}' exited with preempt_count ${cpu.preempt}`);
+    if (!cpu.irqsOn) e.fail('bug', `task '${ctx.name}' exited with interrupts disabled`);
+    const t = ctx.task;
+    t.handle.done = true;
+    t.handle.result = value;
+    cpu.tasks.splice(cpu.tasks.indexOf(t), 1);
+    cpu.current = cpu.idle;
+    cpu.stack[0] = cpu.idle.ctx;
+  } else {
+    if (cpu.preempt !== ctx.savedPreempt) {
+      e.fail('bug', `${ctx.kind} '${ctx.name}' entered with preempt_count ${ctx.savedPreempt}, exited with ${cpu.preempt}`);
+    }
+    cpu.stack.pop();
+    cpu.irqsOn = ctx.savedIrqsOn;
+  }
+}

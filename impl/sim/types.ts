@@ -1,0 +1,58 @@
+// Public types of the simulated machine (see API.md).
+
+/** A scheduling point: the place where a task lets the scheduler run something else. */
+export interface SchedPoint {
+  readonly what: string;
+}
+
+/** A kernel path: a generator yielding at every scheduling point. */
+export type Task<T = void> = Generator<SchedPoint, T, void>;
+
+export type CpuId = number;
+export type ContextKind = 'task' | 'softirq' | 'hardirq';
+export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC' | 'GFP_NOWAIT';
+/** Saved interrupt state, as returned by local_irq_save / spin_lock_irqsave. */
+export type IrqFlags = boolean;
+
+export interface Runnable {
+  readonly id: string;
+  readonly cpu: CpuId;
+  readonly kind: 'step' | 'hardirq' | 'softirq';
+}
+
+export interface Scheduler {
+  readonly name: string;
+  /**
+   * Index into `runnable` (non-empty, sorted by id). `current` is the id stepped last, or null.
+   * The engine reuses the `runnable` array between steps: a scheduler must not keep it.
+   */
+  next(runnable: readonly Runnable[], current: string | null, step: number): number;
+}
+
+export interface LogEntry {
+  readonly step: number;
+  readonly cpu: CpuId;
+  readonly ctx: ContextKind;
+  readonly task: string;
+  readonly what: string;
+  readonly notes: readonly string[];
+}
+
+export interface MachineOptions {
+  /** Number of CPUs (default 2). */
+  readonly cpus?: number;
+  readonly scheduler: Scheduler;
+  /** Lockdep: lock-class order graph, recursion and irq-usage checks (default true). */
+  readonly lockdep?: boolean;
+  /** The run ends with failure kind 'step-limit' after this many steps (default 20000). */
+  readonly stepLimit?: number;
+}
+
+export interface SpinLockOptions {
+  readonly raw?: boolean;
+  readonly subclass?: number;
+}
+
+export interface IrqOptions {
+  readonly cpu?: CpuId;
+}

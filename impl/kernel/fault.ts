@@ -1,0 +1,134 @@
+// Page faults (mm/memory.c): a new anonymous page, a swap-in (do_swap_page), and write-protect faults that reuse
+// or copy a page (do_wp_page). Each returns once it changed the PTE or saw it change; the caller retries the access.
+import type { Folio } from './folio.ts';
+import { folio_alloc, folio_lock, folio_put, folio_trylock, folio_unlock } from './folio.ts';
+import type { Kernel } from './kernel.ts';
+import { folio_add_lru } from './lru.ts';
+import { memcg1_swapin } from './memcontrol.ts';
+import type { MmStruct } from './mm.ts';
+import { swap_read_folio } from './page_io.ts';
+import type { Task } from './sim.ts';
+import { sched, spin_lock, spin_unlock } from './sim.ts';
+import {
+  folio_free_swap,
+  folio_matches_swap_entry,
+  put_swap_entry,
+  swap_cache_add_folio,
+  swap_cache_get_folio,
+  swapcache_prepare,
+  tryget_swap_entry,
+} from './vswap_cache.ts';
+import { EEXIST, swap_free_nr } from './vswap_free.ts';
+import type { SwpEntry } from './vswap_types.ts';
+
+/** do_anonymous_page (and its mTHP variant): a zero-filled folio of 2^order pages mapped writable at start. */
+export function* do_anonymous_page(k: Kernel, mm: MmStruct, memcg: number, start: number, order: number): Task<boolean> {
+  const folio = folio_alloc(k, order, memcg);
+  folio.uptodate = true;
+  yield* spin_lock(k.m, mm.ptl);
+  for (let i = 0; i < folio.nr; i++) {
+    if (mm.ptes.has(start + i)) {
+      yield* spin_unlock(k.m, mm.ptl);
+      folio_put(k, folio);
+      return false;
+    }
+  }
+  for (let i = 0; i < folio.nr; i++) mm.ptes.set(start + i, { kind: 'present', folio, idx: i, writable: true });
+  // one reference per mapping PTE; the allocation's reference becomes the first
+  folio.refs = folio.nr;
+  folio.mapcount = folio.nr;
+  yield* spin_unlock(k.m, mm.ptl);
+  yield* folio_add_lru(k, folio);
+  return true;
+}
+
+/** do_swap_page: brings the page behind a swap PTE in (or finds it in the swap cache) and maps it. */
+export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: number, entry: SwpEntry, write: boolean): Task {
+  // the PTE may be stale already: pin the cluster so the lookups below stay valid
+  if (!(yield* tryget_swap_entry(k, entry))) return;
+  let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
+  if (!folio) {
+    const nf = folio_alloc(k, 0, memcg);
+    yield* folio_trylock(k, nf);
+    const ret = yield* swapcache_prepare(k, entry, 1);
+    if (ret) {
+      yield* folio_unlock(k, nf);
+      folio_put(k, nf);
+      yield* put_swap_entry(k, entry);
+      // -EEXIST: another CPU is bringing it in; wait a tick and fault again
+      if (ret === -EEXIST) yield* sched(k.m, `do_swap_page: slot ${entry} busy, schedule_timeout`);
+      return;
+    }
+    yield* swap_cache_add_folio(k, nf, entry);
+    yield* memcg1_swapin(k, entry, 1);
+    yield* swap_read_folio(k, nf);
+    yield* folio_add_lru(k, nf);
+    folio = nf;
+  } else {
+    yield* folio_lock(k, folio);
+    if (!folio_matches_swap_entry(folio, entry)) {
+      yield* folio_unlock(k, folio);
+      folio_put(k, folio);
+      yield* put_swap_entry(k, entry);
+      return;
+    }
+  }
+  yield* spin_lock(k.m, mm.ptl);
+  const pte = mm.ptes.get(page);
+  if (!pte || pte.kind !== 'swap' || pte.entry !== entry) {
+    yield* spin_unlock(k.m, mm.ptl);
+  } else {
+    const exclusive = folio.mapcount === 0;
+    const idx = entry - folio.swap;
+    // the PTE's reference moves to the folio
+    yield* swap_free_nr(k, entry, 1);
+    // should_try_to_free_swap: a write fault with no other user frees the slot now
+    if (write && folio.refs === 1 + folio.nr) yield* folio_free_swap(k, folio);
+    mm.ptes.set(page, { kind: 'present', folio, idx, writable: write && exclusive && !folio.swapcache });
+    folio.mapcount++;
+    folio.refs++;
+    yield* spin_unlock(k.m, mm.ptl);
+  }
+  yield* folio_unlock(k, folio);
+  folio_put(k, folio);
+  yield* put_swap_entry(k, entry);
+}
+
+/** do_wp_page: a write to a read-only present page: reuse the folio if exclusive (after dropping its swap), else copy. */
+export function* do_wp_page(k: Kernel, mm: MmStruct, memcg: number, page: number): Task {
+  yield* spin_lock(k.m, mm.ptl);
+  const pte = mm.ptes.get(page);
+  if (!pte || pte.kind !== 'present' || pte.writable) {
+    yield* spin_unlock(k.m, mm.ptl);
+    return;
+  }
+  const old = pte.folio;
+  // wp_can_reuse_anon_folio: a swap-cache folio can be reused only once its swap is released
+  if (old.swapcache && (yield* folio_trylock(k, old))) {
+    yield* folio_free_swap(k, old);
+    yield* folio_unlock(k, old);
+  }
+  if (!old.swapcache && old.nr === 1 && old.mapcount === 1 && old.refs === 1) {
+    pte.writable = true;
+    yield* spin_unlock(k.m, mm.ptl);
+    return;
+  }
+  yield* spin_unlock(k.m, mm.ptl);
+  // wp_page_copy
+  const nf = folio_alloc(k, 0, memcg);
+  nf.contents[0] = old.contents[pte.idx]!;
+  nf.uptodate = true;
+  yield* spin_lock(k.m, mm.ptl);
+  const now = mm.ptes.get(page);
+  if (now !== pte) {
+    yield* spin_unlock(k.m, mm.ptl);
+    folio_put(k, nf);
+    return;
+  }
+  mm.ptes.set(page, { kind: 'present', folio: nf, idx: 0, writable: true });
+  nf.mapcount = 1;
+  old.mapcount--;
+  yield* spin_unlock(k.m, mm.ptl);
+  folio_put(k, old);
+  yield* folio_add_lru(k, nf);
+}

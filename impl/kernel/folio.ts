@@ -1,0 +1,117 @@
+// struct folio and the folio primitives the swap paths use (include/linux/page-flags.h, mm/filemap.c, mm/swap.c).
+// The reference count is a plain field: the kernel changes it with atomics, so callers put a scheduling point
+// where another CPU's view of it matters (folio_try_get, folio_ref_freeze).
+import type { BitLock, Task } from './sim.ts';
+import { lock_bit, sched, trylock_bit, unlock_bit, wait_event } from './sim.ts';
+import type { Kernel } from './kernel.ts';
+import type { SwpEntry } from './vswap_types.ts';
+
+export class Folio {
+  /** Per-page contents; 0 is a zero-filled page. */
+  readonly contents: number[];
+  swapcache = false;
+  dirty = false;
+  writeback = false;
+  uptodate = false;
+  /** On the LRU list (PG_lru). */
+  lru = false;
+  active = false;
+  /** folio->swap: first virtual entry while in the swap cache. */
+  swap: SwpEntry = 0;
+  /** folio_ref_count. */
+  refs = 1;
+  /** PTEs mapping pages of this folio, in any mm. */
+  mapcount = 0;
+  /** Memory charge owner (memcg id); 0 once memcg1_swapout moved the charge to swap. */
+  memcg: number;
+  freed = false;
+  constructor(
+    readonly id: number,
+    readonly order: number,
+    readonly lock: BitLock,
+    memcg: number,
+  ) {
+    this.contents = new Array<number>(1 << order).fill(0);
+    this.memcg = memcg;
+  }
+  get nr(): number {
+    return 1 << this.order;
+  }
+  toString(): string {
+    return `folio#${this.id}`;
+  }
+}
+
+/** folio_alloc: a new locked-free folio with one reference (the caller's). */
+export function folio_alloc(k: Kernel, order: number, memcg: number): Folio {
+  const id = k.nextFolioId++;
+  const f = new Folio(id, order, k.m.bitLock(`folio#${id}`), memcg);
+  k.folios.push(f);
+  return f;
+}
+
+/** folio_lock (sleeps until PG_locked is free). */
+export function* folio_lock(k: Kernel, f: Folio): Task {
+  yield* lock_bit(k.m, f.lock);
+}
+/** folio_trylock */
+export function* folio_trylock(k: Kernel, f: Folio): Task<boolean> {
+  return yield* trylock_bit(k.m, f.lock);
+}
+/** folio_unlock */
+export function* folio_unlock(k: Kernel, f: Folio): Task {
+  yield* unlock_bit(k.m, f.lock);
+}
+
+/** folio_try_get: takes a reference unless the count is already zero (frozen or being freed). */
+export function* folio_try_get(k: Kernel, f: Folio): Task<boolean> {
+  yield* sched(k.m, `folio_try_get ${f}`);
+  if (f.refs === 0) return false;
+  f.refs++;
+  return true;
+}
+
+/** folio_get */
+export function folio_get(f: Folio): void {
+  f.refs++;
+}
+
+/** folio_put: drops a reference; the last one frees the folio (and takes it off the LRU). */
+export function folio_put(k: Kernel, f: Folio): void {
+  k.warnOn(f.refs <= 0, `folio_put on ${f} with refcount ${f.refs}`);
+  f.refs--;
+  if (f.refs === 0) free_folio(k, f);
+}
+
+/** free_unref_folios: the folio goes back to the page allocator. */
+export function free_folio(k: Kernel, f: Folio): void {
+  k.bugOn(f.swapcache, `freeing ${f} while in the swap cache`);
+  k.bugOn(f.mapcount > 0, `freeing mapped ${f}`);
+  if (f.lru) {
+    f.lru = false;
+    const i = k.lru.indexOf(f);
+    if (i >= 0) k.lru.splice(i, 1);
+  }
+  f.freed = true;
+  k.m.trace(`${f} freed`);
+}
+
+/** folio_ref_freeze: succeeds only if exactly `expected` references exist (used by __remove_mapping). */
+export function* folio_ref_freeze(k: Kernel, f: Folio, expected: number): Task<boolean> {
+  yield* sched(k.m, `folio_ref_freeze ${f}`);
+  if (f.refs !== expected) return false;
+  f.refs = 0;
+  return true;
+}
+/** folio_ref_unfreeze */
+export function folio_ref_unfreeze(f: Folio, count: number): void {
+  f.refs = count;
+}
+
+/** folio_wait_writeback: sleeps until PG_writeback clears (the bio completion clears it from an interrupt). */
+export function* folio_wait_writeback(k: Kernel, f: Folio): Task {
+  yield* wait_event(k.m, `folio_wait_writeback ${f}`, () => !f.writeback);
+}
+
+/** is_folio_zero_filled */
+export const is_folio_zero_filled = (f: Folio): boolean => f.contents.every((v) => v === 0);

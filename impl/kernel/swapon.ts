@@ -1,0 +1,117 @@
+// swapon / swapoff (mm/swapfile.c on the vswap series). swapoff empties a device with try_to_unuse: every
+// allocated physical slot is read into the swap cache and its virtual slot re-pointed at the folio; PTEs, which
+// hold virtual entries, are not touched.
+import type { Folio } from './folio.ts';
+import { folio_alloc, folio_lock, folio_put, folio_trylock, folio_unlock, folio_wait_writeback } from './folio.ts';
+import type { Kernel } from './kernel.ts';
+import { folio_add_lru } from './lru.ts';
+import { memcg1_swapin } from './memcontrol.ts';
+import { swap_read_folio } from './page_io.ts';
+import type { Task } from './sim.ts';
+import { mutex_lock, mutex_unlock, sched } from './sim.ts';
+import type { SwapDevice } from './swapfile.ts';
+import { swp_slot_to_swp_entry } from './swapfile.ts';
+import {
+  folio_matches_swap_entry,
+  put_swap_entry,
+  swap_cache_add_folio,
+  swap_cache_get_folio,
+  swapcache_prepare,
+  tryget_swap_entry,
+} from './vswap_cache.ts';
+import { swp_entry_to_swp_slot, vswap_store_folio } from './vswap_backing.ts';
+import { lookup_swap_cgroup_id } from './vswap_memcg.ts';
+
+/** The part of swapon that reads the header: bad slots are marked and the device becomes writable. */
+export function setup_swap_device(k: Kernel, si: SwapDevice): void {
+  si.allocated.fill(false);
+  si.bad.fill(false);
+  si.rmap.fill(0);
+  si.inuse = 0;
+  for (const b of si.badList) {
+    si.bad[b] = true;
+    k.emitPhysical(si, b, 'MARK_BAD', 'swapon');
+  }
+  si.on = true;
+  si.writeOk = true;
+}
+
+/** swapon: 0, or -EBUSY if the device is already on. */
+export function* swapon(k: Kernel, dev: number): Task<number> {
+  const si = k.devices[dev]!;
+  yield* mutex_lock(k.m, k.swaponMutex);
+  const busy = si.on;
+  if (!busy) setup_swap_device(k, si);
+  yield* mutex_unlock(k.m, k.swaponMutex);
+  return busy ? -16 : 0;
+}
+
+/** swapoff: 0, or -EINVAL if the device is not on. Returns once every slot left service. */
+export function* swapoff(k: Kernel, dev: number): Task<number> {
+  const si = k.devices[dev]!;
+  yield* mutex_lock(k.m, k.swaponMutex);
+  if (!si.on) {
+    yield* mutex_unlock(k.m, k.swaponMutex);
+    return -22;
+  }
+  // del_from_avail_list: no new allocation from this device
+  si.writeOk = false;
+  yield* try_to_unuse(k, si);
+  for (let off = 0; off < si.slots; off++) {
+    si.bad[off] = false;
+    k.emitPhysical(si, off, 'SWAPOFF', 'swapoff');
+  }
+  si.on = false;
+  yield* mutex_unlock(k.m, k.swaponMutex);
+  return 0;
+}
+
+/** try_to_unuse: re-points every virtual slot backed by this device at a swap-cache folio; loops until empty. */
+export function* try_to_unuse(k: Kernel, si: SwapDevice): Task {
+  while (si.inuse > 0) {
+    for (let off = 0; off < si.slots; off++) {
+      yield* sched(k.m, `try_to_unuse ${si.index}:${off}`);
+      if (!si.allocated[off]) continue;
+      const entry = swp_slot_to_swp_entry(si, off);
+      if (entry) yield* unuse_slot(k, si, off, entry);
+    }
+  }
+}
+
+/** One slot of try_to_unuse: get the folio into the swap cache, then move the backing to it. */
+function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Task {
+  if (!(yield* tryget_swap_entry(k, entry))) return;
+  let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
+  if (!folio) {
+    // read_swap_cache_async
+    const nf = folio_alloc(k, 0, 0);
+    yield* folio_trylock(k, nf);
+    if (yield* swapcache_prepare(k, entry, 1)) {
+      // pinned by someone else (or freed): the outer loop comes back to it
+      yield* folio_unlock(k, nf);
+      folio_put(k, nf);
+      yield* put_swap_entry(k, entry);
+      return;
+    }
+    nf.memcg = yield* lookup_swap_cgroup_id(k, entry);
+    yield* swap_cache_add_folio(k, nf, entry);
+    yield* memcg1_swapin(k, entry, 1);
+    yield* swap_read_folio(k, nf);
+    yield* folio_add_lru(k, nf);
+    folio = nf;
+  } else {
+    yield* folio_lock(k, folio);
+  }
+  yield* folio_wait_writeback(k, folio);
+  // a racing zswap writeback or swap-out may have moved the slot meanwhile: check again under the folio lock
+  if (folio_matches_swap_entry(folio, entry)) {
+    const slot = yield* swp_entry_to_swp_slot(k, entry);
+    if (slot && slot.dev === si.index) {
+      yield* vswap_store_folio(k, folio.swap, folio, 'try_to_unuse', true);
+      folio.dirty = true;
+    }
+  }
+  yield* folio_unlock(k, folio);
+  folio_put(k, folio);
+  yield* put_swap_entry(k, entry);
+}

@@ -1,0 +1,70 @@
+// Descriptor lookup (mm/vswap.c): the cluster map load under RCU, and the iterators that walk a range of virtual
+// slots taking each cluster's lock in turn.
+import type { Kernel } from './kernel.ts';
+import type { Task } from './sim.ts';
+import { lockdep_assert_held, sched, spin_lock, spin_unlock } from './sim.ts';
+import type { SwpDesc, SwpEntry, VswapCluster } from './vswap_types.ts';
+import { clusterIdx, idxWithin } from './vswap_types.ts';
+
+/** The `struct vswap_cluster **clusterp` the iterators carry: the cluster whose lock is held, or null. */
+export interface ClusterRef {
+  cluster: VswapCluster | null;
+}
+export const noCluster = (): ClusterRef => ({ cluster: null });
+
+/** xa_load(&vswap_cluster_map, id): a lockless RCU lookup, so a scheduling point. */
+export function* xa_load(k: Kernel, id: number): Task<VswapCluster | null> {
+  yield* sched(k.m, `xa_load vswap_cluster_map[${id}]`);
+  const c = k.clusterMap.get(id) ?? null;
+  if (c) k.m.access(c.mem, `vswap cluster ${id}`);
+  return c;
+}
+
+/** __vswap_iter: the descriptor of slot i if allocated; the caller holds the cluster lock. */
+export function __vswap_iter(k: Kernel, cluster: VswapCluster, i: SwpEntry): SwpDesc | null {
+  lockdep_assert_held(k.m, cluster.lock);
+  k.m.access(cluster.mem, `vswap cluster ${cluster.id}`);
+  k.warnOn(cluster.id !== clusterIdx(i, k.clusterSize), `__vswap_iter: slot ${i} not in cluster ${cluster.id}`);
+  const idx = idxWithin(i, k.clusterSize);
+  return cluster.bitmap[idx] ? cluster.descriptors[idx]! : null;
+}
+
+/**
+ * vswap_iter: the descriptor of slot i, switching the held cluster lock when i is in another cluster. Returns null
+ * (and holds no lock) when the slot is not allocated. Caller is in an RCU read-side section.
+ */
+export function* vswap_iter(k: Kernel, ref: ClusterRef, i: SwpEntry): Task<SwpDesc | null> {
+  const id = clusterIdx(i, k.clusterSize);
+  let cluster = ref.cluster;
+  if (!cluster || cluster.id !== id) {
+    if (cluster) yield* spin_unlock(k.m, cluster.lock);
+    cluster = yield* xa_load(k, id);
+    if (!cluster) {
+      ref.cluster = null;
+      return null;
+    }
+    yield* spin_lock(k.m, cluster.lock);
+  }
+  k.m.access(cluster.mem, `vswap cluster ${cluster.id}`);
+  const idx = idxWithin(i, k.clusterSize);
+  const desc = cluster.bitmap[idx] ? cluster.descriptors[idx]! : null;
+  if (!desc) {
+    yield* spin_unlock(k.m, cluster.lock);
+    cluster = null;
+  }
+  ref.cluster = cluster;
+  return desc;
+}
+
+/** Releases the lock an iteration ended with (the `if (cluster) spin_unlock(&cluster->lock)` epilogue). */
+export function* vswap_iter_done(k: Kernel, ref: ClusterRef): Task {
+  if (ref.cluster) yield* spin_unlock(k.m, ref.cluster.lock);
+  ref.cluster = null;
+}
+
+/** The cluster of an allocated slot whose lock is held (after vswap_iter returned its descriptor). */
+export function heldCluster(k: Kernel, ref: ClusterRef): VswapCluster {
+  const c = ref.cluster;
+  if (!c) return k.m.fail('bug', 'vswap: no cluster lock held after a successful lookup');
+  return c;
+}

@@ -1,0 +1,129 @@
+// The operations a workload performs, each a generator task to spawn on a CPU. Process operations model a user
+// access or syscall of that process; background ones model kernel threads and administration.
+import { do_anonymous_page, do_swap_page, do_wp_page } from '../kernel/fault.ts';
+import type { Folio } from '../kernel/folio.ts';
+import { copy_page_range } from '../kernel/fork.ts';
+import { folio_isolate_lru, isolate_lru_folios } from '../kernel/lru.ts';
+import { mmput } from '../kernel/mm.ts';
+import type { Task } from '../kernel/sim.ts';
+import { sched, spin_lock, spin_unlock } from '../kernel/sim.ts';
+import { swapoff, swapon } from '../kernel/swapon.ts';
+import { shrink_folio_list } from '../kernel/vmscan.ts';
+import { vswap_cpu_dead } from '../kernel/vswap_alloc.ts';
+import { zap_pte_range } from '../kernel/zap.ts';
+import { zswap_shrink } from '../kernel/zswap.ts';
+import type { Process, World } from './world.ts';
+
+/** A store to one page: faults it in (new page, swap-in, or copy-on-write) until the PTE is present and writable. */
+export function* op_write(w: World, proc: Process, page: number, value: number): Task {
+  const { k, m } = w;
+  for (;;) {
+    yield* sched(m, `P${proc.pid} write page ${page}`);
+    const pte = proc.mm.ptes.get(page);
+    if (!pte) yield* do_anonymous_page(k, proc.mm, proc.memcg, page, 0);
+    else if (pte.kind === 'swap') yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, true);
+    else if (!pte.writable) yield* do_wp_page(k, proc.mm, proc.memcg, page);
+    else {
+      // the store itself: atomic with the PTE check, as a TLB-mapped store is against a PTE change
+      pte.folio.contents[pte.idx] = value;
+      pte.folio.dirty = true;
+      m.trace(`P${proc.pid} page ${page} := ${value} (${pte.folio})`);
+      return;
+    }
+  }
+}
+
+/** A load from one page; an unmapped page reads 0 (the zero page), a swapped-out one is faulted in. */
+export function* op_read(w: World, proc: Process, page: number): Task<number> {
+  const { k, m } = w;
+  for (;;) {
+    yield* sched(m, `P${proc.pid} read page ${page}`);
+    const pte = proc.mm.ptes.get(page);
+    if (!pte) return 0;
+    if (pte.kind === 'present') {
+      const v = pte.folio.contents[pte.idx]!;
+      m.trace(`P${proc.pid} page ${page} == ${v} (${pte.folio})`);
+      return v;
+    }
+    yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, false);
+  }
+}
+
+/** mmap(MAP_FIXED) of a zero-filled folio of 2^order pages at start rounded down; null if the order is not allowed. */
+export function* op_map_large(w: World, proc: Process, start: number, order: number): Task<{ start: number; nr: number } | null> {
+  if (!w.k.config.orders.includes(order)) return null;
+  const nr = 1 << order;
+  const at = Math.floor(start / nr) * nr;
+  yield* zap_pte_range(w.k, proc.mm, at, nr);
+  const ok = yield* do_anonymous_page(w.k, proc.mm, proc.memcg, at, order);
+  return ok ? { start: at, nr } : null;
+}
+
+/** MADV_PAGEOUT: reclaims the folios mapped in [start, start + nr). */
+export function* op_pageout(w: World, proc: Process, start: number, nr: number): Task {
+  const { k, m } = w;
+  const found: Folio[] = [];
+  yield* spin_lock(m, proc.mm.ptl);
+  for (let p = start; p < start + nr; p++) {
+    const pte = proc.mm.ptes.get(p);
+    if (pte?.kind === 'present' && !found.includes(pte.folio)) found.push(pte.folio);
+  }
+  yield* spin_unlock(m, proc.mm.ptl);
+  const isolated: Folio[] = [];
+  for (const f of found) if (yield* folio_isolate_lru(k, f)) isolated.push(f);
+  yield* shrink_folio_list(k, isolated);
+}
+
+/** fork: a child in the same memcg with a copy of the address space. */
+export function* op_fork(w: World, proc: Process): Task<Process> {
+  const child = w.createProcess(proc.memcg - 1);
+  yield* copy_page_range(w.k, proc.mm, child.mm);
+  return child;
+}
+
+/** munmap of [start, start + nr). */
+export function* op_munmap(w: World, proc: Process, start: number, nr: number): Task {
+  yield* zap_pte_range(w.k, proc.mm, start, nr);
+}
+
+/** exit: unmaps everything and drops the mm. */
+export function* op_exit(w: World, proc: Process): Task {
+  if (proc.exited) return;
+  const pages = proc.mm.pages();
+  if (pages.length) yield* zap_pte_range(w.k, proc.mm, pages[0]!, pages[pages.length - 1]! - pages[0]! + 1);
+  mmput(w.k, proc.mm);
+  proc.exited = true;
+}
+
+/** kswapd-like reclaim of up to nr folios from the cold end of the LRU. */
+export function* op_reclaim(w: World, nr: number): Task {
+  const folios = yield* isolate_lru_folios(w.k, nr);
+  yield* shrink_folio_list(w.k, folios);
+}
+
+/** The zswap shrinker writing back up to nr objects. */
+export function* op_zswap_writeback(w: World, nr: number): Task {
+  yield* zswap_shrink(w.k, nr);
+}
+
+/** swapoff of device dev (waits until every slot of it left service). */
+export function* op_swapoff(w: World, dev: number): Task {
+  if (dev < 0 || dev >= w.k.devices.length) return;
+  yield* swapoff(w.k, dev);
+}
+
+/** swapon of device dev (marks its bad slots). */
+export function* op_swapon(w: World, dev: number): Task {
+  if (dev < 0 || dev >= w.k.devices.length) return;
+  yield* swapon(w.k, dev);
+}
+
+/** CPU hotplug: takes cpu offline and, from this (control) CPU, runs the vswap dead callback once it is down. */
+export function* op_cpu_offline(w: World, cpu: number): Task {
+  const { m } = w;
+  if (cpu === m.cpu() || cpu < 0 || cpu >= m.cpus || !m.isOnline(cpu)) return;
+  m.setOnline(cpu, false);
+  // (a polling wait: the sim's wait_event misses a CPU going offline in the same scan that finds nothing runnable)
+  while (m.isOnline(cpu)) yield* sched(m, `cpu${cpu} going down`);
+  yield* vswap_cpu_dead(w.k, cpu);
+}

@@ -1,0 +1,96 @@
+// Test harness: a machine with a world, a recorder of every slot event, and a scheduler wrapper that checks at
+// every scheduling point that each slot's descriptor still equals the `after` view of the last record emitted for
+// it (so a change made without a record, or a record with a wrong view, is caught at the next step).
+import type { KernelConfig } from '../../impl/kernel/config.ts';
+import { clusterIdx, idxWithin } from '../../impl/kernel/vswap_types.ts';
+import { ChoicesScheduler, Machine, RoundRobinScheduler } from '../../impl/sim/index.ts';
+import type { RunResult, Runnable, Scheduler, Task } from '../../impl/sim/index.ts';
+import { World } from '../../impl/world/world.ts';
+import type { SlotEventRecord } from '../../model/events.ts';
+
+export interface Harness {
+  readonly m: Machine;
+  readonly w: World;
+  readonly records: SlotEventRecord[];
+  /** Mismatches between records and descriptors found so far. */
+  readonly mismatches: string[];
+  /** Spawns tasks (name, CPU, body) and runs the machine once to quiescence or failure. */
+  run(...tasks: readonly [string, number, () => Task<unknown>][]): RunResult;
+  /** Event types recorded for one virtual slot, in order. */
+  eventsOf(slot: number): string[];
+  /** Event types recorded for one physical slot. */
+  physEventsOf(dev: number, offset: number): string[];
+}
+
+class CheckingScheduler implements Scheduler {
+  readonly name: string;
+  constructor(
+    private readonly inner: Scheduler,
+    private readonly check: () => void,
+  ) {
+    this.name = `checking(${inner.name})`;
+  }
+  next(runnable: readonly Runnable[], current: string | null, step: number): number {
+    this.check();
+    return this.inner.next(runnable, current, step);
+  }
+}
+
+export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; choices?: number[] } = {}): Harness {
+  const records: SlotEventRecord[] = [];
+  const mismatches: string[] = [];
+  const lastVirtual = new Map<number, SlotEventRecord>();
+  const lastPhysical = new Map<string, SlotEventRecord>();
+  let world: World | null = null;
+  const check = (): void => {
+    const w = world;
+    if (!w) return;
+    const k = w.k;
+    for (const [slot, r] of lastVirtual) {
+      if (r.space !== 'virtual') continue;
+      const c = k.clusterMap.get(clusterIdx(slot, k.clusterSize));
+      const i = idxWithin(slot, k.clusterSize);
+      const d = c?.descriptors[i];
+      const now = { allocated: c?.bitmap[i] ?? false, swapCount: d?.swapCount ?? 0, inSwapcache: d?.inSwapcache ?? false };
+      const want = { allocated: r.after.allocated, swapCount: r.after.swapCount, inSwapcache: r.after.inSwapcache };
+      const typeOk = !now.allocated || d?.type === r.after.type;
+      if (JSON.stringify(now) !== JSON.stringify(want) || !typeOk) {
+        mismatches.push(`vswap ${slot}: descriptor ${JSON.stringify({ ...now, type: d?.type })} but last record ${r.event.type} said ${JSON.stringify(r.after)}`);
+      }
+    }
+    for (const [key, r] of lastPhysical) {
+      if (r.space !== 'physical') continue;
+      const si = k.devices[r.slot.dev]!;
+      const state = si.bad[r.slot.offset] ? 'bad' : si.allocated[r.slot.offset] ? 'allocated' : 'free';
+      if (state !== r.after.state) mismatches.push(`swap ${key}: state ${state} but last record ${r.event.type} said ${r.after.state}`);
+    }
+  };
+  const inner = opts.choices ? new ChoicesScheduler(opts.choices) : new RoundRobinScheduler();
+  const m = new Machine({ cpus: opts.cpus ?? 1, scheduler: new CheckingScheduler(inner, check), stepLimit: 50_000 });
+  const w = new World(m, config, (r) => {
+    records.push(r);
+    if (r.space === 'virtual') lastVirtual.set(r.slot, r);
+    else lastPhysical.set(`${r.slot.dev}:${r.slot.offset}`, r);
+  });
+  world = w;
+  return {
+    m,
+    w,
+    records,
+    mismatches,
+    run(...tasks) {
+      for (const [name, cpu, body] of tasks) m.spawn(cpu, name, () => body());
+      const res = m.run();
+      check();
+      return res;
+    },
+    eventsOf: (slot) => records.flatMap((r) => (r.space === 'virtual' && r.slot === slot ? [r.event.type] : [])),
+    physEventsOf: (dev, offset) =>
+      records.flatMap((r) => (r.space === 'physical' && r.slot.dev === dev && r.slot.offset === offset ? [r.event.type] : [])),
+  };
+}
+
+/** The failure text of a run, for assertion messages. */
+export function failureText(res: RunResult): string {
+  return res.ok ? 'ok' : res.failure.text();
+}

@@ -117,17 +117,21 @@ export function normalizeWorkload(w: Workload): Workload {
     memcg: p.memcg % memcgs,
     ops: p.ops.map((op) => (op.op === 'fork' ? { op: 'fork', child: fixProgram(op.child) } : op)),
   });
+  // CPU hotplug is serialised (cpu_hotplug_lock) and runs from one control thread: only the first kthread takes
+  // CPUs down, never its own CPU nor CPU0 (the leak check's final reclaim runs there).
   const background = w.background
-    .map((b) => ({
-      cpu: b.cpu % cpus,
-      ops: b.ops
+    .map((b, i) => {
+      const cpu = b.cpu % cpus;
+      const ops = b.ops
         .filter((op) => !((op.op === 'swapoff' || op.op === 'swapon') && devs === 0))
         .map((op) => {
           if (op.op === 'swapoff' || op.op === 'swapon') return { ...op, dev: op.dev % devs };
-          if (op.op === 'cpuOffline') return { ...op, cpu: op.cpu % cpus };
+          if (op.op === 'cpuOffline') return { ...op, cpu: cpus < 2 ? 0 : 1 + (op.cpu % (cpus - 1)) };
           return op;
-        }),
-    }))
+        })
+        .filter((op) => op.op !== 'cpuOffline' || (i === 0 && op.cpu !== 0 && op.cpu !== cpu));
+      return { cpu, ops };
+    })
     .filter((b) => b.ops.length > 0);
   return { ...w, processes: w.processes.map(fixProgram), background };
 }

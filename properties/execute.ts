@@ -11,6 +11,7 @@ import {
   type LogEntry,
   type Scheduler,
   type Task,
+  wait_event,
 } from '../impl/sim/index.ts';
 import { World, type Process } from '../impl/world/index.ts';
 import * as ops from '../impl/world/ops.ts';
@@ -91,8 +92,20 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     listener,
   );
 
+  // Workload tasks still to finish; the leak check's drain waits for them.
+  let live = 0;
+  const spawn = (want: number, name: string, body: () => Task): void => {
+    live++;
+    // a process forked onto a CPU that went down runs on the next online one, as the scheduler would migrate it
+    let cpu = want;
+    while (!m.isOnline(cpu)) cpu = (cpu + 1) % w.config.cpus;
+    m.spawn(cpu, name, function* () {
+      yield* body();
+      live--;
+    });
+  };
   const spawnProcess = (prog: ProcessProgram, proc: Process, shadow: ShadowMemory, name: string): void => {
-    m.spawn(prog.cpu, name, () => runProcess(prog, proc, shadow, name));
+    spawn(prog.cpu, name, () => runProcess(prog, proc, shadow, name));
   };
   function* runProcess(prog: ProcessProgram, proc: Process, shadow: ShadowMemory, name: string): Task {
     let children = 0;
@@ -151,8 +164,19 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     }
   }
 
+  // The drain is the last reclaim a quiet machine would eventually do (kswapd): swap-cache folios whose PTEs are
+  // gone (unmapped while under writeback, or written back from zswap) keep their slot until reclaim drops them.
+  // Only what survives it is a leak.
+  function* drain(): Task {
+    yield* wait_event(m, 'leak check: every workload task ended', () => live === 0);
+    for (let pass = 0; pass < 2; pass++) {
+      yield* wait_event(m, 'leak check: writeback done', () => !world.k.folios.some((f) => !f.freed && f.writeback));
+      yield* ops.op_reclaim(world, Number.MAX_SAFE_INTEGER);
+    }
+  }
+  if (checking) m.spawn(0, 'drain', drain);
   w.processes.forEach((prog, i) => spawnProcess(prog, world.createProcess(prog.memcg), new ShadowMemory(), `P${i}`));
-  w.background.forEach((b, i) => m.spawn(b.cpu, `kthread${i}`, () => runBackground(b.ops)));
+  w.background.forEach((b, i) => spawn(b.cpu, `kthread${i}`, () => runBackground(b.ops)));
 
   let result = m.run();
   if (result.ok && checking) {

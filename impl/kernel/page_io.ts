@@ -76,6 +76,8 @@ export function* swap_read_folio(k: Kernel, folio: Folio): Task {
   heldCluster(k, ref);
   const type = d.type;
   const slot = d.slot;
+  // the read is taken from the backing seen here: zswap_load then drops its copy (STORE_FOLIO), so LOAD comes first
+  emitLoad(k, folio);
   yield* vswap_iter_done(k, ref);
   yield* rcu_read_unlock(k.m);
   if (type === 'ZERO') {
@@ -90,5 +92,4 @@ export function* swap_read_folio(k: Kernel, folio: Folio): Task {
     return k.m.fail('bug', `swap_read_folio: slot ${entry} has no backing to read (type ${type})`);
   }
   folio.uptodate = true;
-  emitLoad(k, folio);
 }

@@ -6,13 +6,14 @@ import { RunnableRec, type CpuState, type PendingIrq } from './state.ts';
 export function collectRunnables(e: Engine, out: RunnableRec[]): void {
   out.length = 0;
   promoteRcuCallbacks(e);
+  // CPUs go down first, so that a task waiting for one to go down sees it in this same pass
   for (const cpu of e.cpusById) {
     if (cpu.offlinePending && cpu.tasks.length === 0 && cpu.stack.length === 1) {
       cpu.online = false;
       cpu.offlinePending = false;
     }
-    if (cpu.online && canStep(e, cpu)) out.push(cpu.stepRunnable);
   }
+  for (const cpu of e.cpusById) if (cpu.online && canStep(e, cpu)) out.push(cpu.stepRunnable);
   // e.pending is kept in id order and CPUs are visited in id order, so the result is sorted.
   for (const irq of e.pending) addDeliveries(e, irq, out);
 }

@@ -6,7 +6,7 @@ import { copy_page_range } from '../kernel/fork.ts';
 import { folio_isolate_lru, isolate_lru_folios } from '../kernel/lru.ts';
 import { mmput } from '../kernel/mm.ts';
 import type { Task } from '../kernel/sim.ts';
-import { sched, spin_lock, spin_unlock } from '../kernel/sim.ts';
+import { sched, spin_lock, spin_unlock, wait_event } from '../kernel/sim.ts';
 import { swapoff, swapon } from '../kernel/swapon.ts';
 import { shrink_folio_list } from '../kernel/vmscan.ts';
 import { vswap_cpu_dead } from '../kernel/vswap_alloc.ts';
@@ -123,7 +123,6 @@ export function* op_cpu_offline(w: World, cpu: number): Task {
   const { m } = w;
   if (cpu === m.cpu() || cpu < 0 || cpu >= m.cpus || !m.isOnline(cpu)) return;
   m.setOnline(cpu, false);
-  // (a polling wait: the sim's wait_event misses a CPU going offline in the same scan that finds nothing runnable)
-  while (m.isOnline(cpu)) yield* sched(m, `cpu${cpu} going down`);
+  yield* wait_event(m, `cpu${cpu} going down`, () => !m.isOnline(cpu));
   yield* vswap_cpu_dead(w.k, cpu);
 }

@@ -70,7 +70,7 @@ function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgr
       ? leafOpArb()
       : fc.oneof(
           { weight: 12, arbitrary: leafOpArb() },
-          { weight: 1, arbitrary: programArb(b, depth - 1).map((child) => ({ op: 'fork' as const, child })) },
+          { weight: 3, arbitrary: programArb(b, depth - 1).map((child) => ({ op: 'fork' as const, child })) },
         );
   return fc.record({
     cpu: fc.nat(b.maxCpus - 1),
@@ -98,12 +98,17 @@ function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
       depth: fc.integer({ min: 1, max: 4 }),
     });
   }
+  // Swarm-style: each workload draws its own preemption density (dense, sparse, rare), so some runs interleave at
+  // nearly every step and others run almost sequentially; zeros ("keep running this CPU") are what shrinking leaves.
+  const choices = (zeroWeight: number) =>
+    fc.array(fc.oneof({ weight: zeroWeight, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }), {
+      maxLength: b.maxChoices,
+      // the whole length, not fast-check's "small" default of about ten: a race late in a run needs choices there
+      size: 'max',
+    });
   return fc.record({
     strategy: fc.constant('random' as const),
-    // mostly zeros: a preemption is a rare, meaningful choice, and shrinking removes them
-    choices: fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }), {
-      maxLength: b.maxChoices,
-    }),
+    choices: fc.oneof(choices(6), choices(1), choices(25)),
   });
 }
 

@@ -8,7 +8,7 @@ import { memcg1_swapin } from './memcontrol.ts';
 import type { MmStruct } from './mm.ts';
 import { swap_read_folio } from './page_io.ts';
 import type { Task } from './sim.ts';
-import { sched, spin_lock, spin_unlock } from './sim.ts';
+import { schedule_timeout, spin_lock, spin_unlock } from './sim.ts';
 import {
   folio_free_swap,
   folio_matches_swap_entry,
@@ -56,7 +56,7 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
       folio_put(k, nf);
       yield* put_swap_entry(k, entry);
       // -EEXIST: another CPU is bringing it in; wait a tick and fault again
-      if (ret === -EEXIST) yield* sched(k.m, `do_swap_page: slot ${entry} busy, schedule_timeout`);
+      if (ret === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
       return;
     }
     yield* swap_cache_add_folio(k, nf, entry);

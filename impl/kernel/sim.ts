@@ -37,6 +37,7 @@ export {
   refcount_dec_and_test,
   refcount_inc_not_zero,
   wait_event,
+  schedule_timeout,
   irqs_disabled,
 } from '../sim/index.ts';
 

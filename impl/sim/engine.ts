@@ -51,6 +51,11 @@ export class Engine {
   ctxSerial = 0;
   taskSeq = 0;
   step = 0;
+  /** The step at which the last two different contexts ran (for schedule_timeout: "someone else made progress"). */
+  lastStepCtx: unknown = null;
+  lastOtherStep = -1;
+  /** Set for one pass when nothing is runnable but a schedule_timeout sleeper exists: its timer fires. */
+  timersFire = false;
   curCpu: CpuState | null = null;
   curCtx: Ctx | null = null;
   failure: SimFailure | null = null;
@@ -196,6 +201,9 @@ export class Engine {
         return this.gpDone(w.target);
       case 'event':
         return w.cond();
+      case 'timeout':
+        if (this.timersFire) w.fired = true;
+        return w.fired || (this.lastOtherStep > w.since && this.lastStepCtx !== w.ctx);
     }
   }
 

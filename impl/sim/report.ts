@@ -35,6 +35,8 @@ export function describeWait(e: Engine, ctx: Ctx): string | null {
     }
     case 'event':
       return `sleeping in wait_event '${w.what}'`;
+    case 'timeout':
+      return `sleeping in schedule_timeout '${w.what}'`;
   }
 }
 

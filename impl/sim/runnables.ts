@@ -16,6 +16,13 @@ export function collectRunnables(e: Engine, out: RunnableRec[]): void {
   for (const cpu of e.cpusById) if (cpu.online && canStep(e, cpu)) out.push(cpu.stepRunnable);
   // e.pending is kept in id order and CPUs are visited in id order, so the result is sorted.
   for (const irq of e.pending) addDeliveries(e, irq, out);
+  // Nothing else can run: the timers of schedule_timeout sleepers fire (a lone retry loop is a livelock, which the
+  // step limit reports, not a deadlock).
+  if (out.length === 0 && !e.timersFire) {
+    e.timersFire = true;
+    for (const cpu of e.cpusById) if (cpu.online && canStep(e, cpu)) out.push(cpu.stepRunnable);
+    e.timersFire = false;
+  }
 }
 
 /** Queues an interrupt, keeping e.pending sorted by the ids its runnables will have. */

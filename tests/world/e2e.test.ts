@@ -29,7 +29,7 @@ describe('thin end-to-end path', () => {
     console.log(`after exit:\n${renderSlots(end, [1])}`);
     expect(end.descriptors).toEqual([]);
     expect(end.zswap).toEqual([]);
-    expect(h.eventsOf(1)).toEqual(['ALLOC', 'DUP', 'STORE_ZSWAP', 'CACHE_DEL', 'CACHE_ADD', 'STORE_FOLIO', 'LOAD', 'PUT', 'CACHE_DEL', 'FREE']);
+    expect(h.eventsOf(1)).toEqual(['ALLOC', 'DUP', 'STORE_ZSWAP', 'CACHE_DEL', 'CACHE_ADD', 'LOAD', 'STORE_FOLIO', 'PUT', 'CACHE_DEL', 'FREE']);
     expect(h.mismatches).toEqual([]);
   });
 });

@@ -1,0 +1,65 @@
+// schedule_timeout: a retry loop that sleeps a tick lets the other CPUs make progress even under a schedule that
+// never preempts; a retry loop nobody can satisfy is a livelock (step limit), never a false deadlock.
+import { describe, expect, it } from 'vitest';
+import { ChoicesScheduler, Machine, schedule_timeout, spin_lock, spin_trylock, spin_unlock } from '../../impl/sim/index.ts';
+
+describe('schedule_timeout', () => {
+  function scenario(choices: number[], sleep: boolean) {
+    const m = new Machine({ cpus: 2, scheduler: new ChoicesScheduler(choices), stepLimit: 500 });
+    const l = m.spinlock('L');
+    let holderDone = false;
+    m.spawn(0, 'holder', function* (m) {
+      yield* spin_lock(m, l);
+      yield* m.point('work under L');
+      yield* spin_unlock(m, l);
+      holderDone = true;
+    });
+    m.spawn(1, 'retrier', function* (m) {
+      while (!(yield* spin_trylock(m, l))) {
+        if (sleep) yield* schedule_timeout(m, 'L busy');
+        else yield* m.point('L busy, retry at once');
+      }
+      yield* spin_unlock(m, l);
+    });
+    return { r: m.run(), holderDone: () => holderDone };
+  }
+  // switch to the retrier after 0..3 steps of the holder, then never preempt again
+  const schedules = [0, 1, 2, 3].map((n) => [...Array<number>(n).fill(0), 1]);
+
+  it('lets the holder run: a trylock retry loop completes although nothing preempts the retrier', () => {
+    for (const choices of schedules) {
+      const { r, holderDone } = scenario(choices, true);
+      expect(r.ok, `choices ${choices}`).toBe(true);
+      expect(holderDone()).toBe(true);
+    }
+  });
+
+  it('the same loop retrying at once spins until the step limit once it runs while L is held', () => {
+    const kinds = schedules.map((c) => {
+      const { r } = scenario(c, false);
+      return r.ok ? 'ok' : r.failure.kind;
+    });
+    expect(kinds).toContain('step-limit');
+  });
+
+  it('a retry loop that nobody can satisfy is reported as a livelock, not a deadlock', () => {
+    const m = new Machine({ cpus: 1, scheduler: new ChoicesScheduler([]), stepLimit: 300 });
+    m.spawn(0, 'waiter', function* (m) {
+      for (;;) yield* schedule_timeout(m, 'never');
+    });
+    const r = m.run();
+    expect(!r.ok && r.failure.kind).toBe('step-limit');
+  });
+
+  it('sleeping in atomic context is reported', () => {
+    const m = new Machine({ cpus: 1, scheduler: new ChoicesScheduler([]) });
+    const l = m.spinlock('L');
+    m.spawn(0, 'bad', function* (m) {
+      yield* spin_lock(m, l);
+      yield* schedule_timeout(m, 'under a spinlock');
+      yield* spin_unlock(m, l);
+    });
+    const r = m.run();
+    expect(!r.ok && r.failure.kind).toBe('sleep-in-atomic');
+  });
+});

@@ -17,6 +17,8 @@ export interface WorkloadBounds {
   readonly maxProcesses: number;
   readonly maxOps: number;
   readonly maxChoices: number;
+  /** Largest schedule choice (a choice k > 0 switches to the ((k-1) mod others)-th other runnable). */
+  readonly maxChoice: number;
   readonly strategy: 'random' | 'pct';
   /** Force the CPU count (the hunt's --cpus). */
   readonly cpus?: number;
@@ -27,8 +29,17 @@ export const DEFAULT_BOUNDS: WorkloadBounds = {
   maxProcesses: 3,
   maxOps: 10,
   maxChoices: 400,
+  maxChoice: 7,
   strategy: 'random',
 };
+
+// Every .map below has an unmapper, so that fast-check can shrink a workload it did not generate itself (a saved
+// trace, or a PCT failure turned into choices) — `canShrinkWithoutContext`.
+function unmapOp<R>(name: string, v: unknown): R {
+  if (typeof v !== 'object' || v === null || (v as { op?: unknown }).op !== name) throw new Error(`not a ${name} op`);
+  const { op: _op, ...rest } = v as { op: string };
+  return rest as R;
+}
 
 export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
   const device = fc.record({
@@ -38,17 +49,23 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
   return fc.record({
     cpus: b.cpus !== undefined ? fc.constant(b.cpus) : fc.integer({ min: 2, max: b.maxCpus }),
     clusterSize: fc.constantFrom(8, 4),
-    orders: fc.constantFrom([0], [0, 1], [0, 1, 2]),
+    orders: fc.nat(2).map(
+      (maxOrder) => Array.from({ length: maxOrder + 1 }, (_, i) => i),
+      (v) => (v as number[]).length - 1,
+    ),
     devices: fc.array(device, { minLength: 1, maxLength: 2 }),
     physClusterSize: fc.constantFrom(4, 8),
     zswapCapacity: fc.constantFrom(4, 0, 64),
     memcgMode: fc.constantFrom('v2' as const, 'v1-memsw' as const),
     memcgs: fc.constantFrom(1, 2),
-  }).map((c) => ({
-    ...c,
-    // the swap header cannot mark page 0 bad and bad pages lie inside the device
-    devices: c.devices.map((d) => ({ slots: d.slots, bad: d.bad.filter((x) => x > 0 && x < d.slots).sort((x, y) => x - y) })),
-  }));
+  }).map(
+    (c) => ({
+      ...c,
+      // the swap header cannot mark page 0 bad and bad pages lie inside the device
+      devices: c.devices.map((d) => ({ slots: d.slots, bad: d.bad.filter((x) => x > 0 && x < d.slots).sort((x, y) => x - y) })),
+    }),
+    (v) => v as never,
+  );
 }
 
 const page = fc.nat(PAGES_PER_PROCESS - 1);
@@ -58,9 +75,9 @@ function leafOpArb(): fc.Arbitrary<ProcOp> {
   return fc.oneof(
     { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), page, value: fc.nat(3) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('read' as const), page }) },
-    { weight: 4, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r })) },
+    { weight: 4, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r }), (v) => unmapOp('pageout', v)) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('mapLarge' as const), start: page, order: fc.integer({ min: 1, max: 2 }) }) },
-    { weight: 1, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r })) },
+    { weight: 1, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r }), (v) => unmapOp('munmap', v)) },
   );
 }
 
@@ -70,7 +87,13 @@ function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgr
       ? leafOpArb()
       : fc.oneof(
           { weight: 12, arbitrary: leafOpArb() },
-          { weight: 3, arbitrary: programArb(b, depth - 1).map((child) => ({ op: 'fork' as const, child })) },
+          {
+            weight: 3,
+            arbitrary: programArb(b, depth - 1).map(
+              (child) => ({ op: 'fork' as const, child }),
+              (v) => unmapOp<{ child: ProcessProgram }>('fork', v).child,
+            ),
+          },
         );
   return fc.record({
     cpu: fc.nat(b.maxCpus - 1),
@@ -101,7 +124,7 @@ function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
   // Swarm-style: each workload draws its own preemption density (dense, sparse, rare), so some runs interleave at
   // nearly every step and others run almost sequentially; zeros ("keep running this CPU") are what shrinking leaves.
   const choices = (zeroWeight: number) =>
-    fc.array(fc.oneof({ weight: zeroWeight, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }), {
+    fc.array(fc.oneof({ weight: zeroWeight, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: b.maxChoice }) }), {
       maxLength: b.maxChoices,
       // the whole length, not fast-check's "small" default of about ten: a race late in a run needs choices there
       size: 'max',
@@ -141,6 +164,18 @@ export function normalizeWorkload(w: Workload): Workload {
   return { ...w, processes: w.processes.map(fixProgram), background };
 }
 
+/** A pre-image of a normalized workload under normalizeWorkload (for shrinking without context). */
+function denormalizeWorkload(v: unknown): never {
+  const w = v as Workload;
+  return <never>{
+    ...w,
+    background: w.background.map((b) => ({
+      cpu: b.cpu,
+      ops: b.ops.map((op) => (op.op === 'cpuOffline' ? { ...op, cpu: op.cpu - 1 } : op)),
+    })),
+  };
+}
+
 export function workloadArb(b: WorkloadBounds = DEFAULT_BOUNDS): fc.Arbitrary<Workload> {
   return fc
     .record({
@@ -149,5 +184,5 @@ export function workloadArb(b: WorkloadBounds = DEFAULT_BOUNDS): fc.Arbitrary<Wo
       background: fc.array(backgroundArb(b), { maxLength: 2 }),
       schedule: scheduleArb(b),
     })
-    .map(normalizeWorkload);
+    .map(normalizeWorkload, denormalizeWorkload);
 }

@@ -30,6 +30,8 @@ export interface ExecuteOptions {
   readonly coverage?: CoverageRecorder;
   /** Strict replay of recorded runnable ids instead of the workload's own schedule. */
   readonly replay?: readonly string[];
+  /** Any other scheduler instead of the workload's own (e.g. to turn a recorded schedule into choices). */
+  readonly scheduler?: Scheduler;
   readonly keepLog?: boolean;
   readonly stepLimit?: number;
 }
@@ -53,6 +55,7 @@ export interface Execution {
 export const DEFAULT_STEP_LIMIT = 50_000;
 
 function makeScheduler(w: Workload, opts: ExecuteOptions): Scheduler {
+  if (opts.scheduler) return opts.scheduler;
   if (opts.replay) return new ReplayScheduler([...opts.replay]);
   const s = w.schedule;
   return s.strategy === 'pct'

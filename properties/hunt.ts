@@ -7,7 +7,8 @@ import type { FaultName } from '../impl/kernel/faults.ts';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
 import { DEFAULT_BOUNDS, workloadArb, type WorkloadBounds } from './arbitraries.ts';
-import { execute, type Execution } from './execute.ts';
+import { ToChoicesScheduler } from '../impl/sim/index.ts';
+import { execute, type Execution, type ExecuteOptions } from './execute.ts';
 import type { Workload } from './workload.ts';
 
 export interface HuntOptions {
@@ -47,6 +48,24 @@ export interface HuntResult {
   readonly elapsedMs: number;
   readonly coverage: CoverageRecord;
   readonly failure: HuntFailure | null;
+}
+
+/** The workload with its PCT schedule replaced by the equivalent choices, if it still fails the same way. */
+function scheduleAsChoices(w: Workload, recorded: readonly string[], exec: ExecuteOptions) {
+  const conv = new ToChoicesScheduler(recorded);
+  const kind = execute(w, { ...exec, scheduler: conv }).failure?.kind;
+  const choices = conv.choices;
+  const workload: Workload = { ...w, schedule: { strategy: 'random', choices } };
+  if (kind === undefined || execute(workload, exec).failure?.kind !== kind) return null;
+  return {
+    workload,
+    bounds: (b: WorkloadBounds): WorkloadBounds => ({
+      ...b,
+      strategy: 'random',
+      maxChoices: Math.max(b.maxChoices, choices.length),
+      maxChoice: Math.max(b.maxChoice, ...choices),
+    }),
+  };
 }
 
 export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void): HuntResult {
@@ -95,22 +114,30 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   if (!search.failed || search.counterexample === null) return done(null);
 
   const original = search.counterexample[0];
-  const kind = execute(original, exec).failure?.kind;
+  const found = execute(original, exec);
+  const kind = found.failure?.kind;
   phase = 'shrink';
-  const shrink = fc.check(
-    fc.property(arb, (w) => {
-      const e = execute(w, exec);
-      tick(e);
-      return e.ok || e.failure?.kind !== kind;
-    }),
-    {
-      seed: opts.seed,
-      path: search.counterexamplePath ?? undefined,
-      numRuns: 1,
-      interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000,
-      markInterruptAsFailure: false,
-    },
-  );
+  const sameFailure = (w: Workload): boolean => {
+    const e = execute(w, exec);
+    tick(e);
+    return e.ok || e.failure?.kind !== kind;
+  };
+  const shrinkParams = { interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000, markInterruptAsFailure: false };
+  // A PCT schedule does not shrink (a smaller workload changes every later decision): replay it once as choices
+  // and shrink that as plain data, from the value itself (fast-check's shrinking without context).
+  const asChoices = original.schedule.strategy === 'pct' ? scheduleAsChoices(original, found.schedule, exec) : null;
+  const shrink = asChoices
+    ? fc.check(fc.property(workloadArb(asChoices.bounds(bounds)), sameFailure), {
+        ...shrinkParams,
+        examples: [[asChoices.workload]],
+        numRuns: 1,
+      })
+    : fc.check(fc.property(arb, sameFailure), {
+        ...shrinkParams,
+        seed: opts.seed,
+        path: search.counterexamplePath ?? undefined,
+        numRuns: 1,
+      });
   const workload = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
   const execution = execute(workload, { ...exec, keepLog: true });
   return done({

@@ -109,7 +109,7 @@ export function describeWorkload(w: Workload): string[] {
   const s = w.schedule;
   lines.push(
     s.strategy === 'random'
-      ? `schedule: choices [${s.choices.join(',')}] (${s.choices.filter((x) => x !== 0).length} preemption points)`
+      ? `schedule: choices [${runLength(s.choices)}] (${s.choices.filter((x) => x !== 0).length} preemption points)`
       : `schedule: PCT seed ${s.seed} depth ${s.depth}`,
   );
   return lines;
@@ -124,4 +124,16 @@ export function formatOp(op: ProcOp | BackgroundOp): string {
   const { op: name, ...args } = op as { op: string } & Record<string, unknown>;
   if (name === 'fork') return 'fork';
   return `${name}(${Object.entries(args).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+}
+
+/** Choices with runs of zeros folded: [1, 0×92, 2, 1]. */
+function runLength(xs: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j < xs.length && xs[j] === xs[i]) j++;
+    out.push(j - i > 2 ? `${xs[i]}×${j - i}` : xs.slice(i, j).join(','));
+    i = j;
+  }
+  return out.join(',');
 }

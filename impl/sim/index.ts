@@ -12,6 +12,7 @@ export * from './atomic.ts';
 export * from './refcount.ts';
 export { ChoicesScheduler } from './sched/choices.ts';
 export { RoundRobinScheduler } from './sched/round-robin.ts';
+export { ToChoicesScheduler } from './sched/to-choices.ts';
 export { PctScheduler, type PctOptions, type PctBound } from './sched/pct.ts';
 export { ReplayScheduler } from './sched/replay.ts';
 export { MetricsScheduler } from './sched/metrics.ts';

@@ -21,7 +21,7 @@ export class ChoicesScheduler implements Scheduler {
   }
 
   private pick(runnable: readonly Runnable[], current: string | null): number {
-    const cur = this.currentIndex(runnable, current);
+    const cur = currentIndex(runnable, current, this.lastCpu);
     if (runnable.length === 1) return 0;
     const choice = this.pos < this.choices.length ? this.choices[this.pos++]! : 0;
     const k = Math.abs(Math.trunc(choice));
@@ -31,19 +31,26 @@ export class ChoicesScheduler implements Scheduler {
     const j = (k - 1) % (runnable.length - 1);
     return j < cur ? j : j + 1;
   }
+}
 
-  /**
-   * The runnable that continues what ran last: the same id, or the step of the CPU it ran on (after an
-   * interrupt was delivered there, "keep running" means keep stepping that CPU).
-   */
-  private currentIndex(runnable: readonly Runnable[], current: string | null): number {
-    if (current === null) return -1;
-    let sameCpu = -1;
-    for (let i = 0; i < runnable.length; i++) {
-      const r = runnable[i]!;
-      if (r.id === current) return i;
-      if (sameCpu < 0 && r.kind === 'step' && r.cpu === this.lastCpu) sameCpu = i;
-    }
-    return sameCpu;
+/**
+ * The runnable that continues what ran last: the same id, or the step of the CPU it ran on (after an interrupt was
+ * delivered there, "keep running" means keep stepping that CPU). -1 when there is none.
+ */
+export function currentIndex(runnable: readonly Runnable[], current: string | null, lastCpu: number): number {
+  if (current === null) return -1;
+  let sameCpu = -1;
+  for (let i = 0; i < runnable.length; i++) {
+    const r = runnable[i]!;
+    if (r.id === current) return i;
+    if (sameCpu < 0 && r.kind === 'step' && r.cpu === lastCpu) sameCpu = i;
   }
+  return sameCpu;
+}
+
+/** The smallest choice that makes a ChoicesScheduler pick `index` (the inverse of its rule). */
+export function choiceFor(runnable: readonly Runnable[], cur: number, index: number): number {
+  if (cur < 0) return index;
+  if (index === cur) return 0;
+  return (index < cur ? index : index - 1) + 1;
 }

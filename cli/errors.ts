@@ -1,3 +1,5 @@
+import { FileError } from '../traces/fs.ts';
+
 // One way for every subcommand to refuse bad input: a one-line reason on stderr and exit code 2, never a stack.
 export class CliError extends Error {
   constructor(
@@ -15,9 +17,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = await fn(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (err) {
-      if (err instanceof CliError) {
+      if (err instanceof CliError || err instanceof FileError) {
         process.stderr.write(`vswap-check: ${err.message}\n`);
-        process.exitCode = err.exitCode;
+        process.exitCode = err instanceof CliError ? err.exitCode : 2;
       } else {
         const msg = err instanceof Error ? err.message : String(err);
         process.stderr.write(`vswap-check: internal error: ${msg}\n`);

@@ -12,7 +12,7 @@ import { describeWorkload, workloadSize } from '../properties/workload.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
-import { writeFileAtomic } from './files.ts';
+import { ensureDir, writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
 
 interface HuntCliOptions {
@@ -48,6 +48,8 @@ export function registerHunt(program: Command): void {
 async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   if (o.strategy !== 'random' && o.strategy !== 'pct') throw new CliError(`--strategy must be random or pct, got '${o.strategy}'`);
   const faults = parseFaults(o.fault);
+  ensureDir(o.out); // refuse an unusable output directory before the search, not after it
+
   const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
   const say = (s: string): void => {
     if (!o.json) process.stdout.write(`${s}\n`);

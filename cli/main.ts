@@ -1,6 +1,7 @@
 // The vswap-check command: each subcommand lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.ts';
+import { CliError } from './errors.ts';
 import { registerChart } from './chart.ts';
 import { registerCoverage } from './coverage.ts';
 import { registerFaults } from './faults.ts';
@@ -30,7 +31,11 @@ registerBench(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) {
+  if (err instanceof CliError) {
+    // an option parser refused a value before any action ran
+    process.stderr.write(`vswap-check: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof CommanderError) {
     // commander already printed its one-line message; help and version exit 0.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else {

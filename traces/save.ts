@@ -1,6 +1,7 @@
 // Saving a trace: written to a temporary file, then linked under a name no other run has taken (never overwrites).
-import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileError, ensureDir } from './fs.ts';
 import { TRACE_FORMAT, TRACE_VERSION, type Trace } from './schema.ts';
 
 export type TraceBody = Omit<Trace, 'format' | 'version'>;
@@ -15,9 +16,13 @@ export function traceText(t: Trace): string {
 
 /** Saves under `dir` as `<stem>.json`, or `<stem>-2.json`, … if taken; returns the path. */
 export function saveTrace(dir: string, stem: string, t: Trace): string {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const tmp = join(dir, `.${stem}.${process.pid}.tmp`);
-  writeFileSync(tmp, traceText(t));
+  try {
+    writeFileSync(tmp, traceText(t));
+  } catch (err) {
+    throw new FileError(`cannot write a trace in '${dir}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
   try {
     for (let n = 1; n < 10_000; n++) {
       const path = join(dir, n === 1 ? `${stem}.json` : `${stem}-${n}.json`);

@@ -51,7 +51,8 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
     const nf = folio_alloc(k, 0, memcg);
     yield* folio_trylock(k, nf);
     const ret = yield* swapcache_prepare(k, entry, 1);
-    if (ret) {
+    // fault 'swapin-eexist-as-success': -EEXIST (someone else holds the pin) taken as "pinned by us"
+    if (ret && !(ret === -EEXIST && k.faultOn('swapin-eexist-as-success'))) {
       yield* folio_unlock(k, nf);
       folio_put(k, nf);
       yield* put_swap_entry(k, entry);

@@ -47,6 +47,122 @@ export const FAULTS = {
       '2->1 and unlocks, CPU1 decrements 1->0 and unlocks, then both read 0 and both free the slot.',
     expect: 'bug',
   },
+  'partial-scan-spin-lock': {
+    description: 'folio_alloc_swap scans the partial cluster list with spin_lock instead of spin_trylock (xa_lock -> cluster)',
+    mechanism:
+      'folio_alloc_swap, step 2, holds xa_lock(&vswap_cluster_map) and takes each partial cluster with ' +
+      'spin_lock(&cluster->lock). release_vswap_slot_nr and vswap_cluster_free take the two the other way round ' +
+      '(cluster->lock, then xa_lock), which is why the kernel uses spin_trylock there.',
+    interleaving:
+      'Two orders, no overlap needed: a cluster is freed or put back on the partial list (cluster -> xa_lock), and ' +
+      'later an allocation whose per-CPU cluster is missing or full scans a non-empty partial list (xa_lock -> ' +
+      'cluster). With both running at once on two CPUs this is an ABBA deadlock; lockdep sees the cycle at once.',
+    expect: 'lockdep-circular',
+  },
+  'writeback-end-irq-lock': {
+    description: 'the write completion takes the vswap cluster (swap-cache) lock from hardirq; elsewhere it is taken with IRQs on',
+    mechanism:
+      'end_swap_bio_write -> folio_end_writeback -> __folio_end_writeback treats the swap cache like a tagged ' +
+      'mapping and clears the writeback tag under the swap-cache lock, i.e. spin_lock_irqsave(&cluster->lock) in ' +
+      'hardirq. vswap_iter takes that lock class with plain spin_lock and interrupts enabled: {IN-HARDIRQ-W} vs ' +
+      '{HARDIRQ-ON-W}.',
+    interleaving:
+      'Any swap-out to a physical device: the bio completion interrupt takes the cluster lock after some task took ' +
+      'it with interrupts on. If the interrupt lands on a CPU spinning in vswap_iter on that very lock, the CPU ' +
+      'deadlocks on itself.',
+    expect: 'lockdep-irq-inversion',
+  },
+  'cpu-dead-alloc': {
+    description: 'vswap_cpu_dead frees an emptied cluster with an allocating xarray erase (GFP_KERNEL) in the CPU-dead callback',
+    mechanism:
+      'vswap_cpu_dead drops the dead CPU\'s cached reference; when it was the last one it calls vswap_cluster_free, ' +
+      'whose xarray erase may end in xas_alloc(GFP_KERNEL). The CPUHP dead callback runs with interrupts disabled ' +
+      'and must neither sleep nor allocate with GFP_KERNEL.',
+    interleaving:
+      'Sequential: a process on CPU1 swaps a page out (CPU1 caches the cluster) and exits (the slot is freed, the ' +
+      'cluster keeps only the per-CPU reference); then CPU1 goes offline and the dead callback frees the cluster.',
+    expect: 'sleep-in-atomic',
+  },
+  'cluster-free-no-rcu': {
+    description: 'vswap_cluster_free frees the cluster at once (kfree) instead of after an RCU grace period (call_rcu)',
+    mechanism:
+      'vswap_cluster_free unpublishes the cluster from vswap_cluster_map and kfree()s it directly. Lookups ' +
+      '(xa_load under rcu_read_lock, then spin_lock(&cluster->lock)) and the freeing path itself, which still ' +
+      'holds cluster->lock and unlocks it afterwards, touch the freed cluster.',
+    interleaving:
+      'Sequential is enough: the last slot of an uncached cluster is freed (e.g. an order-2 folio fills a cluster of ' +
+      '4, is swapped out, then unmapped); the caller\'s spin_unlock(&cluster->lock) writes freed memory. ' +
+      'Concurrently, a CPU that loaded the cluster from the xarray and spins on its lock reads it after the free.',
+    expect: 'use-after-free',
+  },
+  'free-batch-cluster-boundary': {
+    description: 'swap_free_nr\'s batched free is not flushed at a vswap cluster boundary, so it is applied to the next cluster',
+    mechanism:
+      'vswap_free_nr_any_cache_only accumulates a run of slots to free and must call vswap_free_nr before ' +
+      'vswap_iter moves to the next cluster. Without that flush the run is released against the next cluster: ' +
+      'the kernel would drop the wrong cluster\'s refcount and bitmap bits; the port, like a CONFIG_DEBUG_VM ' +
+      'kernel, stops at __vswap_iter\'s VM_WARN_ON(cluster->id != VSWAP_VAL_CLUSTER_IDX(i)) first.',
+    interleaving:
+      'Sequential: swap out pages whose slots straddle a cluster boundary (slots 7 and 8 with clusters of 8) so ' +
+      'that no PTE or swap-cache folio keeps them, then munmap or exit: one free_swap_and_cache_nr run crosses it.',
+    expect: 'bug',
+  },
+  'zswap-writeback-early-release': {
+    description: 'zswap writeback drops the compressed copy and the swap-cache folio before the disk write completes',
+    mechanism:
+      'zswap_writeback_entry, treating the submitted bio as the owner of the data, frees the zswap entry and ' +
+      'deletes its folio from the swap cache (swap_cache_del_folio) around __swap_writepage, instead of leaving ' +
+      'the folio in the swap cache under writeback until end_swap_bio_write.',
+    interleaving:
+      'P swaps a page out to zswap; the shrinker writes it back: the slot now points at a physical slot whose data ' +
+      'only arrives with the completion interrupt, and no folio caches it. P reads the page before the interrupt: ' +
+      'do_swap_page reads the device and gets stale data.',
+    expect: 'data',
+  },
+  'swapin-eexist-as-success': {
+    description: 'do_swap_page treats -EEXIST from swapcache_prepare as success and brings the page in a second time',
+    mechanism:
+      'do_swap_page ignores swapcache_prepare\'s -EEXIST (another task pinned the slot and is adding its own ' +
+      'folio) and goes on with swap_cache_add_folio and swap_read_folio without holding the pin: two folios are ' +
+      'installed for one slot (VM_WARN_ON_FOLIO in swap_cache_add_folio).',
+    interleaving:
+      'Two users of one swapped-out slot fault it in at once (parent and forked child, or a fault racing the zswap ' +
+      'shrinker or swapoff): A pins the slot; before A adds its folio, B gets -EEXIST and carries on.',
+    expect: 'bug',
+  },
+  'free-swap-skips-uncharge': {
+    description: 'folio_free_swap frees SWAPFILE slots without uncharging memory.swap on cgroup v2',
+    mechanism:
+      'folio_free_swap calls vswap_free_nr with the uncharge left out of release_backing, as if memcg1_swapin had ' +
+      'already moved the charge back at swap-in (true on cgroup v1 only). On cgroup v2, memory.swap of a ' +
+      'physical slot is dropped only in release_backing, so the charge stays forever.',
+    interleaving:
+      'Sequential, cgroup v2, zswap off or full: swap a page out to the device, write it again (do_swap_page frees ' +
+      'the swap through folio_free_swap), exit. At quiescence the memcg still has a swap charge.',
+    expect: 'leak',
+    requires: { memcgMode: 'v2' },
+  },
+  'swapoff-no-recheck': {
+    description: 'try_to_unuse stores a swap-cache folio into a slot without re-checking that the folio still belongs to it',
+    mechanism:
+      'try_to_unuse looks the folio up in the swap cache, then sleeps in folio_lock/folio_wait_writeback and calls ' +
+      'vswap_store_folio without re-checking folio_matches_swap_entry and the slot\'s device: a folio freed from ' +
+      'the swap cache meanwhile is stored into a slot it no longer belongs to (VM_BUG_ON in vswap_store_folio).',
+    interleaving:
+      'P read-faults a page from the device (its folio stays in the swap cache) while swapoff finds that folio; ' +
+      'before swapoff locks it, P writes the page (do_wp_page -> folio_free_swap) or unmaps it, freeing the slot.',
+    expect: 'bug',
+  },
+  'cpu-dead-keeps-cache-ref': {
+    description: 'vswap_cpu_dead forgets the per-CPU cached cluster without dropping the reference the cache held',
+    mechanism:
+      'vswap_cpu_dead clears percpu_vswap_cluster.clusters[order] and cluster->cached but omits ' +
+      'refcount_dec_and_test(&cluster->refcnt): the cluster keeps one reference nobody owns and is never freed.',
+    interleaving:
+      'Sequential: a process on CPU1 swaps out (CPU1 caches the cluster); CPU1 goes offline; everything exits. ' +
+      'At quiescence the empty cluster still has refcnt 1 and no CPU caches it.',
+    expect: 'leak',
+  },
 } as const satisfies Record<string, FaultSpec>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -5,11 +5,10 @@ import type { Folio } from './folio.ts';
 import { folio_unlock, is_folio_zero_filled } from './folio.ts';
 import type { Kernel } from './kernel.ts';
 import type { Task } from './sim.ts';
-import { sched } from './sim.ts';
+import { rcu_read_lock, rcu_read_unlock, sched, spin_lock_irqsave, spin_unlock_irqrestore } from './sim.ts';
 import { folio_free_swap } from './vswap_cache.ts';
 import { swap_zeromap_folio_set, vswap_alloc_swap_slot, vswap_prepare_writeout } from './vswap_backing.ts';
-import { heldCluster, noCluster, vswap_iter, vswap_iter_done } from './vswap_iter.ts';
-import { rcu_read_lock, rcu_read_unlock } from './sim.ts';
+import { heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
 import { clusterIdx } from './vswap_types.ts';
 import { zswap_load, zswap_store } from './zswap.ts';
 
@@ -54,9 +53,24 @@ export function* __swap_writepage(k: Kernel, folio: Folio, slot: PhysSlotId): Ta
   k.m.raise_irq(`end_swap_bio_write ${folio}`, function* end_swap_bio_write(m) {
     // end_swap_bio_write: the data is on the device; folio_end_writeback
     for (let i = 0; i < data.length; i++) si.data[slot.offset + i] = data[i]!;
+    if (k.faultOn('writeback-end-irq-lock')) yield* swap_cache_clear_writeback_tag(k, folio);
     folio.writeback = false;
     m.trace(`${folio} writeback done`);
   });
+}
+
+/**
+ * Fault 'writeback-end-irq-lock': __folio_end_writeback clearing the writeback tag of a swap-cache folio under the
+ * swap-cache (vswap cluster) lock, from the completion's hardirq. The correct port never tags the swap cache.
+ */
+function* swap_cache_clear_writeback_tag(k: Kernel, folio: Folio): Task {
+  yield* rcu_read_lock(k.m);
+  const c = folio.swapcache ? yield* xa_load(k, clusterIdx(folio.swap, k.clusterSize)) : null;
+  if (c) {
+    const flags = yield* spin_lock_irqsave(k.m, c.lock);
+    yield* spin_unlock_irqrestore(k.m, c.lock, flags);
+  }
+  yield* rcu_read_unlock(k.m);
 }
 
 /** Instrumentation of swap_read_folio: one LOAD per slot (read-only look at the descriptors). */

@@ -10,6 +10,8 @@ export {
   spin_unlock,
   spin_lock_irq,
   spin_unlock_irq,
+  spin_lock_irqsave,
+  spin_unlock_irqrestore,
   spin_trylock,
   spin_lock_nested,
   local_lock,

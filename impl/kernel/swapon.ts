@@ -104,7 +104,11 @@ function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Tas
   }
   yield* folio_wait_writeback(k, folio);
   // a racing zswap writeback or swap-out may have moved the slot meanwhile: check again under the folio lock
-  if (folio_matches_swap_entry(folio, entry)) {
+  if (k.faultOn('swapoff-no-recheck')) {
+    // fault 'swapoff-no-recheck': what was looked up before sleeping is trusted
+    yield* vswap_store_folio(k, entry, folio, 'try_to_unuse', true);
+    folio.dirty = true;
+  } else if (folio_matches_swap_entry(folio, entry)) {
     const slot = yield* swp_entry_to_swp_slot(k, entry);
     if (slot && slot.dev === si.index) {
       yield* vswap_store_folio(k, folio.swap, folio, 'try_to_unuse', true);

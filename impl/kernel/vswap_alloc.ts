@@ -6,12 +6,8 @@ import { mem_cgroup_from_id, mem_cgroup_get_swap_memcgid, mem_cgroup_id_put_many
 import type { Task } from './sim.ts';
 import {
   call_rcu,
-  enter_atomic_section,
-  exit_atomic_section,
   kfree,
   kmalloc,
-  local_irq_disable,
-  local_irq_enable,
   local_lock,
   local_unlock,
   lockdep_assert_held,
@@ -19,7 +15,6 @@ import {
   rcu_read_unlock,
   refcount_add,
   refcount_dec,
-  refcount_dec_and_test,
   refcount_inc,
   refcount_sub_and_test,
   spin_lock,
@@ -133,7 +128,9 @@ export function* folio_alloc_swap(k: Kernel, folio: Folio): Task<boolean> {
     yield* spin_lock(m, k.xaLock);
     for (const c of [...k.partial[order]!]) {
       m.access(c.mem, `vswap cluster ${c.id}`);
-      if (!(yield* spin_trylock(m, c.lock))) continue;
+      // fault 'partial-scan-spin-lock': the reverse order taken with a blocking lock
+      if (k.faultOn('partial-scan-spin-lock')) yield* spin_lock(m, c.lock);
+      else if (!(yield* spin_trylock(m, c.lock))) continue;
       entry = yield* vswap_alloc_from_cluster(k, c, folio, memcgid);
       list_del_init(k, c);
       c.full = !entry || !cluster_is_alloc_candidate(k, c);
@@ -223,6 +220,12 @@ export function* vswap_cluster_free(k: Kernel, c: VswapCluster): Task {
   list_del_init(k, c);
   k.clusterMap.delete(c.id);
   yield* spin_unlock(k.m, k.xaLock);
+  if (k.faultOn('cluster-free-no-rcu')) {
+    // fault 'cluster-free-no-rcu': readers that found the cluster under RCU are not waited for
+    k.m.trace(`vswap cluster ${c.id} freed (at once)`);
+    kfree(k.m, c.mem);
+    return;
+  }
   k.m.trace(`vswap cluster ${c.id} freed (RCU)`);
   yield* call_rcu(k.m, `vswap_cluster_free_rcu ${c.id}`, function* (m) {
     kfree(m, c.mem);
@@ -248,25 +251,4 @@ export function* release_vswap_slot_nr(k: Kernel, c: VswapCluster, index: SwpEnt
     }
   }
   k.vswapUsed -= nr;
-}
-
-/** vswap_cpu_dead: the hotplug teardown un-caches the dead CPU's clusters; runs with interrupts off. */
-export function* vswap_cpu_dead(k: Kernel, cpu: number): Task {
-  const m = k.m;
-  yield* local_irq_disable(m);
-  yield* enter_atomic_section(m, 'cpuhp dead callback vswap_cpu_dead');
-  yield* rcu_read_lock(m);
-  for (let order = 0; order < k.partial.length; order++) {
-    const c = k.percpuClusters[cpu]![order] ?? null;
-    if (!c) continue;
-    k.percpuClusters[cpu]![order] = null;
-    m.access(c.mem, `vswap cluster ${c.id}`);
-    yield* spin_lock(m, c.lock);
-    c.cached = false;
-    if (yield* refcount_dec_and_test(m, c.refcnt)) yield* vswap_cluster_free(k, c);
-    yield* spin_unlock(m, c.lock);
-  }
-  yield* rcu_read_unlock(m);
-  yield* exit_atomic_section(m);
-  yield* local_irq_enable(m);
 }

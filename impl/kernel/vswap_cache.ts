@@ -13,12 +13,11 @@ import {
   refcount_inc_not_zero,
   spin_lock,
   spin_lock_irq,
-  spin_unlock,
   spin_unlock_irq,
 } from './sim.ts';
 import { vswap_cluster_free } from './vswap_alloc.ts';
 import { descOf, EEXIST, ENOENT, vswap_free_nr } from './vswap_free.ts';
-import { __vswap_iter, heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
+import { __vswap_iter, cluster_unlock, cluster_unlock_irq, heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
 import type { SwpEntry, VswapCluster } from './vswap_types.ts';
 import { clusterIdx, isShadow } from './vswap_types.ts';
 
@@ -164,7 +163,7 @@ export function* __vswap_remove_mapping(k: Kernel, folio: Folio, entry: SwpEntry
   }
   yield* memcg1_swapout(k, folio, entry, c);
   yield* __swapcache_clear(k, c, entry, folio.nr, '__vswap_remove_mapping');
-  yield* spin_unlock_irq(k.m, c.lock);
+  yield* cluster_unlock_irq(k, c);
   yield* rcu_read_unlock(k.m);
   folio.swap = 0;
   folio.swapcache = false;
@@ -192,8 +191,9 @@ export function* folio_free_swap(k: Kernel, folio: Folio): Task<boolean> {
     d.inSwapcache = false;
     k.emitVirtual(c, entry + i, 'CACHE_DEL', 'folio_free_swap');
   }
-  yield* vswap_free_nr(k, c, entry, folio.nr);
-  yield* spin_unlock_irq(k.m, c.lock);
+  // fault 'free-swap-skips-uncharge': the v1 assumption that swap-in already moved the charge back
+  yield* vswap_free_nr(k, c, entry, folio.nr, !k.faultOn('free-swap-skips-uncharge'));
+  yield* cluster_unlock_irq(k, c);
   yield* rcu_read_unlock(k.m);
   folio.swap = 0;
   folio.swapcache = false;
@@ -245,6 +245,6 @@ export function* put_swap_entry(k: Kernel, entry: SwpEntry): Task {
   const c = yield* clusterOf(k, entry, 'put_swap_entry');
   yield* spin_lock(k.m, c.lock);
   if (yield* refcount_dec_and_test(k.m, c.refcnt)) yield* vswap_cluster_free(k, c);
-  yield* spin_unlock(k.m, c.lock);
+  yield* cluster_unlock(k, c);
   yield* rcu_read_unlock(k.m);
 }

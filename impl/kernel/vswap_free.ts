@@ -6,11 +6,11 @@ import type { Kernel } from './kernel.ts';
 import type { MemCgroup } from './memcontrol.ts';
 import { mem_cgroup_from_id, mem_cgroup_uncharge_swap } from './memcontrol.ts';
 import type { Task } from './sim.ts';
-import { rcu_read_lock, rcu_read_unlock, sched, spin_lock, spin_unlock } from './sim.ts';
+import { rcu_read_lock, rcu_read_unlock, sched, spin_lock } from './sim.ts';
 import { swap_slot_free_nr } from './swapfile.ts';
 import { release_vswap_slot_nr } from './vswap_alloc.ts';
 import { folio_free_swap, folio_matches_swap_entry, vswap_get_swap_cache } from './vswap_cache.ts';
-import { __vswap_iter, heldCluster, noCluster, vswap_iter, vswap_iter_done } from './vswap_iter.ts';
+import { __vswap_iter, cluster_unlock, heldCluster, noCluster, vswap_iter, vswap_iter_done } from './vswap_iter.ts';
 import { __vswap_swap_cgroup_clear } from './vswap_memcg.ts';
 import type { SwpDesc, SwpEntry, VswapCluster } from './vswap_types.ts';
 import { clearBacking, idxWithin, isShadow } from './vswap_types.ts';
@@ -27,7 +27,14 @@ export function descOf(k: Kernel, c: VswapCluster, i: SwpEntry, who: string): Sw
  * release_backing: frees the backing of nr slots of one cluster (zswap objects; physical slots, contiguous ones
  * in one swap_slot_free_nr) and uncharges swap. The cluster lock is held throughout (v6).
  */
-export function* release_backing(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: number, memcg: MemCgroup | null): Task {
+export function* release_backing(
+  k: Kernel,
+  c: VswapCluster,
+  entry: SwpEntry,
+  nr: number,
+  memcg: MemCgroup | null,
+  uncharge = true,
+): Task {
   k.warnOn(!entry, 'release_backing of entry 0');
   let run: { dev: number; start: number; end: number } | null = null;
   let flush: { slot: PhysSlotId; nr: number } | null = null;
@@ -54,16 +61,19 @@ export function* release_backing(k: Kernel, c: VswapCluster, entry: SwpEntry, nr
     }
   }
   if (run) yield* swap_slot_free_nr(k, { dev: run.dev, offset: run.start }, run.end - run.start);
-  if (!k.memsw && !nrSwapfile) return;
+  if (!uncharge || (!k.memsw && !nrSwapfile)) return;
   if (!memcg && batchMemcgid) memcg = mem_cgroup_from_id(k, batchMemcgid);
   mem_cgroup_uncharge_swap(k, memcg, k.memsw ? nr : nrSwapfile);
 }
 
-/** vswap_free_nr: releases nr slots whose last reference went; cluster lock held throughout. */
-export function* vswap_free_nr(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: number): Task {
+/**
+ * vswap_free_nr: releases nr slots whose last reference went; cluster lock held throughout. `uncharge` false is
+ * only the faulty folio_free_swap of 'free-swap-skips-uncharge'.
+ */
+export function* vswap_free_nr(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: number, uncharge = true): Task {
   const d = descOf(k, c, entry, 'vswap_free_nr');
   const memcg = mem_cgroup_from_id(k, d.memcgid);
-  yield* release_backing(k, c, entry, nr, memcg);
+  yield* release_backing(k, c, entry, nr, memcg, uncharge);
   __vswap_swap_cgroup_clear(k, c, entry, nr, memcg);
   yield* release_vswap_slot_nr(k, c, entry, nr);
 }
@@ -82,7 +92,8 @@ export function* vswap_free_nr_any_cache_only(k: Kernel, entry: SwpEntry, nr: nu
   let batchMemcgid = 0;
   yield* rcu_read_lock(k.m);
   for (let i = 0; i < nr; i++, entry++) {
-    if (freeNr && idxWithin(entry, k.clusterSize) === 0) {
+    // fault 'free-batch-cluster-boundary': the pending run is carried into the next cluster
+    if (freeNr && idxWithin(entry, k.clusterSize) === 0 && !k.faultOn('free-batch-cluster-boundary')) {
       yield* vswap_free_nr(k, heldCluster(k, ref), freeStart, freeNr);
       freeNr = 0;
     }
@@ -117,7 +128,7 @@ export function* vswap_free_nr_any_cache_only(k: Kernel, entry: SwpEntry, nr: nu
     if (d.swapCount || d.inSwapcache) continue;
     yield* spin_lock(k.m, c.lock);
     yield* vswap_free_nr(k, c, e, 1);
-    yield* spin_unlock(k.m, c.lock);
+    yield* cluster_unlock(k, c);
   }
   yield* rcu_read_unlock(k.m);
   return ret;

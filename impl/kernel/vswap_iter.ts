@@ -2,7 +2,7 @@
 // slots taking each cluster's lock in turn.
 import type { Kernel } from './kernel.ts';
 import type { Task } from './sim.ts';
-import { lockdep_assert_held, sched, spin_lock, spin_unlock } from './sim.ts';
+import { lockdep_assert_held, sched, spin_lock, spin_unlock, spin_unlock_irq } from './sim.ts';
 import type { SwpDesc, SwpEntry, VswapCluster } from './vswap_types.ts';
 import { clusterIdx, idxWithin } from './vswap_types.ts';
 
@@ -37,7 +37,7 @@ export function* vswap_iter(k: Kernel, ref: ClusterRef, i: SwpEntry): Task<SwpDe
   const id = clusterIdx(i, k.clusterSize);
   let cluster = ref.cluster;
   if (!cluster || cluster.id !== id) {
-    if (cluster) yield* spin_unlock(k.m, cluster.lock);
+    if (cluster) yield* cluster_unlock(k, cluster);
     cluster = yield* xa_load(k, id);
     if (!cluster) {
       ref.cluster = null;
@@ -58,8 +58,22 @@ export function* vswap_iter(k: Kernel, ref: ClusterRef, i: SwpEntry): Task<SwpDe
 
 /** Releases the lock an iteration ended with (the `if (cluster) spin_unlock(&cluster->lock)` epilogue). */
 export function* vswap_iter_done(k: Kernel, ref: ClusterRef): Task {
-  if (ref.cluster) yield* spin_unlock(k.m, ref.cluster.lock);
+  if (ref.cluster) yield* cluster_unlock(k, ref.cluster);
   ref.cluster = null;
+}
+
+/**
+ * spin_unlock(&cluster->lock) where the unlocking path may have freed the cluster: the lock is embedded in struct
+ * vswap_cluster, so the unlock writes the cluster's memory (KASAN sees it if the free did not wait for RCU).
+ */
+export function* cluster_unlock(k: Kernel, c: VswapCluster): Task {
+  k.m.access(c.mem, `spin_unlock(&vswap cluster ${c.id}->lock)`);
+  yield* spin_unlock(k.m, c.lock);
+}
+/** spin_unlock_irq(&cluster->lock), with the same check. */
+export function* cluster_unlock_irq(k: Kernel, c: VswapCluster): Task {
+  k.m.access(c.mem, `spin_unlock_irq(&vswap cluster ${c.id}->lock)`);
+  yield* spin_unlock_irq(k.m, c.lock);
 }
 
 /** The cluster of an allocated slot whose lock is held (after vswap_iter returned its descriptor). */

@@ -89,6 +89,12 @@ export function* zswap_writeback_entry(k: Kernel, ze: ZswapEntry): Task<number> 
     const slot = yield* vswap_alloc_swap_slot(k, folio);
     if (!slot) {
       ret = -ENOMEM;
+    } else if (k.faultOn('zswap-writeback-early-release')) {
+      // fault 'zswap-writeback-early-release': the bio is taken as the owner of the data from submission on, so
+      // neither the compressed copy nor the swap-cache folio is kept until end_swap_bio_write
+      zswap_entry_free(k, ze);
+      yield* swap_cache_del_folio(k, folio);
+      yield* __swap_writepage(k, folio, slot);
     } else {
       yield* folio_add_lru(k, folio);
       yield* __swap_writepage(k, folio, slot);

@@ -9,7 +9,7 @@ import type { Task } from '../kernel/sim.ts';
 import { sched, spin_lock, spin_unlock, wait_event } from '../kernel/sim.ts';
 import { swapoff, swapon } from '../kernel/swapon.ts';
 import { shrink_folio_list } from '../kernel/vmscan.ts';
-import { vswap_cpu_dead } from '../kernel/vswap_alloc.ts';
+import { vswap_cpu_dead } from '../kernel/vswap_hotplug.ts';
 import { zap_pte_range } from '../kernel/zap.ts';
 import { zswap_shrink } from '../kernel/zswap.ts';
 import type { Process, World } from './world.ts';

@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
 import { FAULT_NAMES } from '../impl/kernel/faults.ts';
+import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { runBench, type DetectionRow } from '../properties/bench.ts';
-import { action } from './errors.ts';
+import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
@@ -25,16 +26,29 @@ function detectionTable(rows: readonly DetectionRow[], seeds: number): string[] 
   return out;
 }
 
-function strategyRatios(rows: readonly DetectionRow[]): string[] {
-  const out = ['| fault | random median runs | PCT median runs | PCT / random |', '|---|---|---|---|'];
+function strategyRatios(rows: readonly DetectionRow[], strategies: readonly Strategy[]): string[] {
+  const others = strategies.filter((x) => x !== 'random');
+  const out = [
+    `| fault | random median runs | ${others.map((x) => `${x} median runs | ${x} / random`).join(' | ')} |`,
+    `|---|---|${others.map(() => '---|---').join('|')}|`,
+  ];
   for (const fault of new Set(rows.map((r) => r.fault))) {
     const rnd = rows.find((r) => r.fault === fault && r.strategy === 'random');
-    const pct = rows.find((r) => r.fault === fault && r.strategy === 'pct');
-    if (!rnd || !pct) continue;
-    const ratio = rnd.medianExecutions && pct.medianExecutions ? pct.medianExecutions / rnd.medianExecutions : null;
-    out.push(`| ${fault} | ${fmt(rnd.medianExecutions, 0)} | ${fmt(pct.medianExecutions, 0)} | ${fmt(ratio)} |`);
+    const cells = others.map((x) => {
+      const row = rows.find((r) => r.fault === fault && r.strategy === x);
+      const ratio = rnd?.medianExecutions && row?.medianExecutions ? row.medianExecutions / rnd.medianExecutions : null;
+      return `${fmt(row?.medianExecutions ?? null, 0)} | ${fmt(ratio)}`;
+    });
+    out.push(`| ${fault} | ${fmt(rnd?.medianExecutions ?? null, 0)} | ${cells.join(' | ')} |`);
   }
   return out;
+}
+
+function parseStrategies(v: string): Strategy[] {
+  if (v === 'all') return [...STRATEGIES];
+  const names = v.split(',').map((x) => x.trim());
+  for (const n of names) if (!(STRATEGIES as readonly string[]).includes(n)) throw new CliError(`--strategy: unknown strategy '${n}' (random, pct, mixed or all)`);
+  return names as Strategy[];
 }
 
 export function registerBench(program: Command): void {
@@ -44,14 +58,14 @@ export function registerBench(program: Command): void {
     .option('--seeds <n>', 'seeds per fault and strategy', intOption('--seeds', 1, 100), 5)
     .option('--budget <s>', 'search budget per seed, seconds', intOption('--budget', 1, 3600), 30)
     .option('--fault <name>', 'only these faults (repeatable; default all)', collect, [])
-    .option('--strategy <name>', 'random, pct or both', 'both')
+    .option('--strategy <names>', 'comma-separated strategies among random, pct, mixed; or all', 'all')
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
       action((o: { seeds: number; budget: number; fault: string[]; strategy: string; throughputRuns: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
-        const strategies = o.strategy === 'both' ? (['random', 'pct'] as const) : o.strategy === 'pct' ? (['pct'] as const) : (['random'] as const);
+        const strategies = parseStrategies(o.strategy);
         const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
         const t0 = performance.now();
         const res = runBench({
@@ -70,7 +84,7 @@ export function registerBench(program: Command): void {
           return;
         }
         const t = res.throughput;
-        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget}${o.strategy !== 'both' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
+        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget}${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
         const md = [
           '# vswap-check benchmarks',
           '',
@@ -82,7 +96,9 @@ export function registerBench(program: Command): void {
           '',
           ...detectionTable(res.detection, seeds.length),
           '',
-          ...(strategies.length === 2 ? ['## PCT against random (executions to detection)', '', ...strategyRatios(res.detection), ''] : []),
+          ...(strategies.includes('random') && strategies.length > 1
+            ? ['## Strategies against random (median executions to detection; below 1 is better)', '', ...strategyRatios(res.detection, strategies), '']
+            : []),
           '## Throughput: default hunt workloads, all oracles on against none (same workloads, same run)',
           '',
           '| | executions/s | steps/s |',

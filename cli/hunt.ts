@@ -7,6 +7,7 @@ import { coverageToJSON } from '../model/coverage/coverageJson.ts';
 import { coverageText, summarizeCoverage } from '../model/coverage/textReport.ts';
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
 import { CHARTS } from '../model/charts.ts';
+import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { hunt, type HuntProgress } from '../properties/hunt.ts';
 import { describeWorkload, workloadSize } from '../properties/workload.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
@@ -36,7 +37,7 @@ export function registerHunt(program: Command): void {
     .option('--runs <n>', 'stop after this many executions', intOption('--runs', 1))
     .option('--seed <s>', 'fast-check seed (default: random, printed first)', intOption('--seed', -(2 ** 31), 2 ** 31 - 1))
     .option('--cpus <k>', 'simulated CPUs (default: 2 to 4, generated)', intOption('--cpus', 1, 8))
-    .option('--strategy <name>', 'scheduling strategy: random | pct', 'random')
+    .option('--strategy <name>', 'scheduling strategy: random (shrinkable choices) | pct | mixed (either, per run)', 'mixed')
     .option('--fault <name>', 'switch a fault on (repeatable; see vswap-check faults)', collect, [])
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
@@ -46,7 +47,7 @@ export function registerHunt(program: Command): void {
 }
 
 async function runHuntCommand(o: HuntCliOptions): Promise<number> {
-  if (o.strategy !== 'random' && o.strategy !== 'pct') throw new CliError(`--strategy must be random or pct, got '${o.strategy}'`);
+  if (!(STRATEGIES as readonly string[]).includes(o.strategy)) throw new CliError(`--strategy must be random, pct or mixed, got '${o.strategy}'`);
   const faults = parseFaults(o.fault);
   ensureDir(o.out); // refuse an unusable output directory before the search, not after it
 
@@ -78,7 +79,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     });
   };
   const result = hunt(
-    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy, faults, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
+    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
     onProgress,
   );
   bar?.update(100);

@@ -19,10 +19,14 @@ export interface WorkloadBounds {
   readonly maxChoices: number;
   /** Largest schedule choice (a choice k > 0 switches to the ((k-1) mod others)-th other runnable). */
   readonly maxChoice: number;
-  readonly strategy: 'random' | 'pct';
+  /** random: schedule choices; pct: PCT priorities; mixed: either, drawn per workload. */
+  readonly strategy: Strategy;
   /** Force the CPU count (the hunt's --cpus). */
   readonly cpus?: number;
 }
+
+export type Strategy = 'random' | 'pct' | 'mixed';
+export const STRATEGIES: readonly Strategy[] = ['random', 'pct', 'mixed'];
 
 export const DEFAULT_BOUNDS: WorkloadBounds = {
   maxCpus: 4,
@@ -68,25 +72,38 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
   );
 }
 
-const page = fc.nat(PAGES_PER_PROCESS - 1);
-const range = fc.record({ start: page, nr: fc.integer({ min: 1, max: 4 }) });
+// Swarm-style profiles: a process either touches its whole address space or hammers two pages (so that its
+// faults, writes and unmaps race with reclaim, writeback and swapoff of the very slots it uses).
+const PAGE_PROFILES = [PAGES_PER_PROCESS, 2] as const;
 
-function leafOpArb(): fc.Arbitrary<ProcOp> {
+function leafOpArb(pages: number): fc.Arbitrary<ProcOp> {
+  const page = fc.nat(pages - 1);
+  const range = fc.record({ start: page, nr: fc.integer({ min: 1, max: 4 }) });
   return fc.oneof(
     { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), page, value: fc.nat(3) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('read' as const), page }) },
     { weight: 4, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r }), (v) => unmapOp('pageout', v)) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ start: page, nr: fc.integer({ min: 2, max: PAGES_PER_PROCESS }), value: fc.nat(3) })
+        .map((r) => ({ op: 'fill' as const, ...r }), (v) => unmapOp('fill', v)),
+    },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('mapLarge' as const), start: page, order: fc.integer({ min: 1, max: 2 }) }) },
     { weight: 1, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r }), (v) => unmapOp('munmap', v)) },
   );
 }
 
 function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgram> {
+  return fc.oneof(...PAGE_PROFILES.map((pages) => programWithPages(b, depth, pages)));
+}
+
+function programWithPages(b: WorkloadBounds, depth: number, pages: number): fc.Arbitrary<ProcessProgram> {
   const op: fc.Arbitrary<ProcOp> =
     depth === 0
-      ? leafOpArb()
+      ? leafOpArb(pages)
       : fc.oneof(
-          { weight: 12, arbitrary: leafOpArb() },
+          { weight: 12, arbitrary: leafOpArb(pages) },
           {
             weight: 3,
             arbitrary: programArb(b, depth - 1).map(
@@ -103,24 +120,37 @@ function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgr
 }
 
 function backgroundArb(b: WorkloadBounds): fc.Arbitrary<BackgroundProgram> {
-  const op: fc.Arbitrary<BackgroundOp> = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('reclaim' as const), nr: fc.integer({ min: 1, max: 8 }) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('zswapWriteback' as const), nr: fc.integer({ min: 1, max: 4 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('swapoff' as const), dev: fc.nat(1) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('swapon' as const), dev: fc.nat(1) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('cpuOffline' as const), cpu: fc.nat(b.maxCpus - 1) }) },
+  const reclaim = fc.record({ op: fc.constant('reclaim' as const), nr: fc.integer({ min: 1, max: 8 }) });
+  const writeback = fc.record({ op: fc.constant('zswapWriteback' as const), nr: fc.integer({ min: 1, max: 4 }) });
+  const swapoff = fc.record({ op: fc.constant('swapoff' as const), dev: fc.nat(1) });
+  const swapon = fc.record({ op: fc.constant('swapon' as const), dev: fc.nat(1) });
+  const offline = fc.record({ op: fc.constant('cpuOffline' as const), cpu: fc.nat(b.maxCpus - 1) });
+  const mixed: fc.Arbitrary<BackgroundOp> = fc.oneof(
+    { weight: 3, arbitrary: reclaim },
+    { weight: 3, arbitrary: writeback },
+    { weight: 2, arbitrary: swapoff },
+    { weight: 1, arbitrary: swapon },
+    { weight: 1, arbitrary: offline },
   );
-  return fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(op, { minLength: 1, maxLength: 3 }) });
+  // a kthread that only cycles a device off and on keeps try_to_unuse racing with the processes
+  const swapCycling: fc.Arbitrary<BackgroundOp> = fc.oneof({ weight: 2, arbitrary: swapoff }, { weight: 1, arbitrary: swapon });
+  const program = (op: fc.Arbitrary<BackgroundOp>, maxLength: number) =>
+    fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(op, { minLength: 1, maxLength }) });
+  return fc.oneof({ weight: 3, arbitrary: program(mixed, 3) }, { weight: 1, arbitrary: program(swapCycling, 4) });
 }
 
 function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
-  if (b.strategy === 'pct') {
-    return fc.record({
-      strategy: fc.constant('pct' as const),
-      seed: fc.nat(),
-      depth: fc.integer({ min: 1, max: 4 }),
-    });
-  }
+  const pct = fc.record({
+    strategy: fc.constant('pct' as const),
+    seed: fc.nat(),
+    depth: fc.integer({ min: 1, max: 4 }),
+  });
+  if (b.strategy === 'pct') return pct;
+  if (b.strategy === 'mixed') return fc.oneof(choicesScheduleArb(b), pct);
+  return choicesScheduleArb(b);
+}
+
+function choicesScheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
   // Swarm-style: each workload draws its own preemption density (dense, sparse, rare), so some runs interleave at
   // nearly every step and others run almost sequentially; zeros ("keep running this CPU") are what shrinking leaves.
   const choices = (zeroWeight: number) =>

@@ -2,7 +2,7 @@
 // several seeds (median and worst), the shrunk trace's size; and the cost of checking (all oracles against none).
 import fc from 'fast-check';
 import { FAULTS, FAULT_NAMES, type FaultName } from '../impl/kernel/faults.ts';
-import { DEFAULT_BOUNDS, workloadArb } from './arbitraries.ts';
+import { DEFAULT_BOUNDS, type Strategy, workloadArb } from './arbitraries.ts';
 import { execute } from './execute.ts';
 import { hunt } from './hunt.ts';
 import { workloadSize } from './workload.ts';
@@ -18,7 +18,7 @@ export interface DetectionSample {
 
 export interface DetectionRow {
   readonly fault: FaultName;
-  readonly strategy: 'random' | 'pct';
+  readonly strategy: Strategy;
   readonly expected: string;
   readonly detected: number;
   readonly samples: readonly DetectionSample[];
@@ -46,7 +46,7 @@ export interface ThroughputRow {
 export interface BenchOptions {
   readonly seeds: readonly number[];
   readonly budgetSeconds: number;
-  readonly strategies: readonly ('random' | 'pct')[];
+  readonly strategies: readonly (Strategy)[];
   readonly faults: readonly FaultName[];
   readonly throughputRuns: number;
   readonly onRow?: (row: DetectionRow) => void;
@@ -60,7 +60,7 @@ const median = (xs: number[]): number | null => {
 };
 const max = (xs: number[]): number | null => (xs.length ? Math.max(...xs) : null);
 
-export function detectionRow(fault: FaultName, strategy: 'random' | 'pct', opts: BenchOptions): DetectionRow {
+export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOptions): DetectionRow {
   const expected = FAULTS[fault].expect;
   const samples = opts.seeds.map((seed): DetectionSample => {
     const t0 = performance.now();

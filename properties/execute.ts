@@ -20,7 +20,7 @@ import type { SlotEventRecord } from '../model/events.ts';
 import { ShadowMemory } from './oracles/data.ts';
 import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
-import { childName, type BackgroundOp, type ProcessProgram, type Workload } from './workload.ts';
+import { PAGES_PER_PROCESS, childName, type BackgroundOp, type ProcessProgram, type Workload } from './workload.ts';
 
 export interface ExecuteOptions {
   readonly faults: readonly FaultName[];
@@ -117,6 +117,12 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
         case 'write':
           yield* ops.op_write(world, proc, op.page, op.value);
           shadow.write(op.page, op.value);
+          break;
+        case 'fill':
+          for (let page = op.start; page < Math.min(op.start + op.nr, PAGES_PER_PROCESS); page++) {
+            yield* ops.op_write(world, proc, page, op.value);
+            shadow.write(page, op.value);
+          }
           break;
         case 'read': {
           const got = yield* ops.op_read(world, proc, op.page);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
-import { DEFAULT_BOUNDS, workloadArb, type WorkloadBounds } from './arbitraries.ts';
+import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute, type Execution, type ExecuteOptions } from './execute.ts';
 import type { Workload } from './workload.ts';
@@ -18,7 +18,7 @@ export interface HuntOptions {
   /** Stop after this many executions (default: only the time budget). */
   readonly runs?: number;
   readonly cpus?: number;
-  readonly strategy: 'random' | 'pct';
+  readonly strategy: Strategy;
   readonly faults: readonly FaultName[];
   readonly lockdep?: boolean;
   readonly shrinkSeconds?: number;

@@ -21,6 +21,8 @@ export interface MachineConfig {
 /** What one process does, in order, on the CPU that drives it. */
 export type ProcOp =
   | { readonly op: 'write'; readonly page: number; readonly value: number }
+  /** `value` written to every page of [start, start+nr): one write per page, like a memset over the range. */
+  | { readonly op: 'fill'; readonly start: number; readonly nr: number; readonly value: number }
   | { readonly op: 'read'; readonly page: number }
   | { readonly op: 'mapLarge'; readonly start: number; readonly order: number }
   | { readonly op: 'pageout'; readonly start: number; readonly nr: number }

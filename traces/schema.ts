@@ -5,6 +5,7 @@ const procOp: z.ZodType = z.lazy(() =>
   z.discriminatedUnion('op', [
     z.object({ op: z.literal('write'), page: z.number().int().nonnegative(), value: z.number().int().nonnegative() }),
     z.object({ op: z.literal('read'), page: z.number().int().nonnegative() }),
+    z.object({ op: z.literal('fill'), start: z.number().int().nonnegative(), nr: z.number().int().positive(), value: z.number().int().nonnegative() }),
     z.object({ op: z.literal('mapLarge'), start: z.number().int().nonnegative(), order: z.number().int().min(1).max(4) }),
     z.object({ op: z.literal('pageout'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),
     z.object({ op: z.literal('munmap'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),

@@ -11,6 +11,8 @@ export interface FaultSpec {
   readonly interleaving: string;
   /** The failure kind a run reports when the fault is exposed. */
   readonly expect: string;
+  /** The public report this reproduces (series version, thread or commit), or 'not a known report'. */
+  readonly report: string;
   /** Configuration the fault needs to be reachable at all. */
   readonly requires?: { readonly memcgMode?: 'v1-memsw' | 'v2' };
 }
@@ -23,6 +25,8 @@ export const FAULTS = {
       'swap_cgroup_record -> vswap_cgroup_record -> vswap_iter -> spin_lock(&cluster->lock) instead of the ' +
       'lock-held variant __swap_cgroup_record.',
     interleaving: 'None needed: any reclaim of a swap-cache folio reaching __remove_mapping on cgroup v1 with memsw.',
+    report:
+      'virtual swap series v3 and v4 (fixed in v5: the record is done under the lock the caller already holds)',
     expect: 'self-deadlock',
     requires: { memcgMode: 'v1-memsw' },
   },
@@ -34,6 +38,8 @@ export const FAULTS = {
     interleaving:
       'Sequential: swap out pages whose virtual slots straddle a cluster boundary (slot 7 and 8 with clusters of 8), ' +
       'then munmap or exit. At quiescence a slot with no PTE still has swap_count 1.',
+    report:
+      'not a known report',
     expect: 'leak',
   },
   'double-free': {
@@ -45,6 +51,8 @@ export const FAULTS = {
     interleaving:
       'Parent and forked child share a swapped-out slot (swap_count 2). Both exit on two CPUs: CPU0 decrements ' +
       '2->1 and unlocks, CPU1 decrements 1->0 and unlocks, then both read 0 and both free the slot.',
+    report:
+      'not a known report',
     expect: 'bug',
   },
   'partial-scan-spin-lock': {
@@ -57,6 +65,8 @@ export const FAULTS = {
       'Two orders, no overlap needed: a cluster is freed or put back on the partial list (cluster -> xa_lock), and ' +
       'later an allocation whose per-CPU cluster is missing or full scans a non-empty partial list (xa_lock -> ' +
       'cluster). With both running at once on two CPUs this is an ABBA deadlock; lockdep sees the cycle at once.',
+    report:
+      'not a known report',
     expect: 'lockdep-circular',
   },
   'writeback-end-irq-lock': {
@@ -70,17 +80,22 @@ export const FAULTS = {
       'Any swap-out to a physical device: the bio completion interrupt takes the cluster lock after some task took ' +
       'it with interrupts on. If the interrupt lands on a CPU spinning in vswap_iter on that very lock, the CPU ' +
       'deadlocks on itself.',
+    report:
+      'not a known report',
     expect: 'lockdep-irq-inversion',
   },
   'cpu-dead-alloc': {
-    description: 'vswap_cpu_dead frees an emptied cluster with an allocating xarray erase (GFP_KERNEL) in the CPU-dead callback',
+    description: 'vswap_cpu_dead frees an emptied cluster with an allocating xarray erase (GFP_KERNEL) under its locks',
     mechanism:
-      'vswap_cpu_dead drops the dead CPU\'s cached reference; when it was the last one it calls vswap_cluster_free, ' +
-      'whose xarray erase may end in xas_alloc(GFP_KERNEL). The CPUHP dead callback runs with interrupts disabled ' +
-      'and must neither sleep nor allocate with GFP_KERNEL.',
+      "vswap_cpu_dead drops the dead CPU's cached reference; when it was the last one it calls vswap_cluster_free, " +
+      'whose xarray erase allocates a node with GFP_KERNEL (xas_alloc). The DEAD callback itself runs in process ' +
+      'context on the control CPU and may sleep, but this allocation sits inside its RCU read section and under the ' +
+      'cluster spinlock, where it may not.',
     interleaving:
       'Sequential: a process on CPU1 swaps a page out (CPU1 caches the cluster) and exits (the slot is freed, the ' +
       'cluster keeps only the per-CPU reference); then CPU1 goes offline and the dead callback frees the cluster.',
+    report:
+      "raised in Peter Zijlstra's review of v4 09/21 (LKML, 2026-03-19) about xas_alloc in __xa_erase from vswap_cpu_dead",
     expect: 'sleep-in-atomic',
   },
   'cluster-free-no-rcu': {
@@ -93,6 +108,8 @@ export const FAULTS = {
       'Sequential is enough: the last slot of an uncached cluster is freed (e.g. an order-2 folio fills a cluster of ' +
       '4, is swapped out, then unmapped); the caller\'s spin_unlock(&cluster->lock) writes freed memory. ' +
       'Concurrently, a CPU that loaded the cluster from the xarray and spins on its lock reads it after the free.',
+    report:
+      'not a known report (v4 already used kvfree_rcu)',
     expect: 'use-after-free',
   },
   'free-batch-cluster-boundary': {
@@ -105,6 +122,8 @@ export const FAULTS = {
     interleaving:
       'Sequential: swap out pages whose slots straddle a cluster boundary (slots 7 and 8 with clusters of 8) so ' +
       'that no PTE or swap-cache folio keeps them, then munmap or exit: one free_swap_and_cache_nr run crosses it.',
+    report:
+      'not a known report',
     expect: 'bug',
   },
   'zswap-writeback-early-release': {
@@ -117,6 +136,8 @@ export const FAULTS = {
       'P swaps a page out to zswap; the shrinker writes it back: the slot now points at a physical slot whose data ' +
       'only arrives with the completion interrupt, and no folio caches it. P reads the page before the interrupt: ' +
       'do_swap_page reads the device and gets stale data.',
+    report:
+      "not this slip; the same class as the zswap data-loss fix 'mm: zswap: fix data loss on SWP_SYNCHRONOUS_IO devices' (2024)",
     expect: 'data',
   },
   'swapin-eexist-as-success': {
@@ -128,6 +149,8 @@ export const FAULTS = {
     interleaving:
       'Two users of one swapped-out slot fault it in at once (parent and forked child, or a fault racing the zswap ' +
       'shrinker or swapoff): A pins the slot; before A adds its folio, B gets -EEXIST and carries on.',
+    report:
+      'not a known report of this slip; the -EEXIST handling of swapcache_prepare in mm/swap_state.c has a history of races',
     expect: 'bug',
   },
   'free-swap-skips-uncharge': {
@@ -139,6 +162,8 @@ export const FAULTS = {
     interleaving:
       'Sequential, cgroup v2, zswap off or full: swap a page out to the device, write it again (do_swap_page frees ' +
       'the swap through folio_free_swap), exit. At quiescence the memcg still has a swap charge.',
+    report:
+      'not a known report',
     expect: 'leak',
     requires: { memcgMode: 'v2' },
   },
@@ -151,6 +176,8 @@ export const FAULTS = {
     interleaving:
       'P read-faults a page from the device (its folio stays in the swap cache) while swapoff finds that folio; ' +
       'before swapoff locks it, P writes the page (do_wp_page -> folio_free_swap) or unmaps it, freeing the slot.',
+    report:
+      'not in the vswap series; the classic try_to_unuse race of the swap code (a folio that no longer belongs to the entry)',
     expect: 'bug',
   },
   'cpu-dead-keeps-cache-ref': {
@@ -161,6 +188,8 @@ export const FAULTS = {
     interleaving:
       'Sequential: a process on CPU1 swaps out (CPU1 caches the cluster); CPU1 goes offline; everything exits. ' +
       'At quiescence the empty cluster still has refcnt 1 and no CPU caches it.',
+    report:
+      'not a known report',
     expect: 'leak',
   },
 } as const satisfies Record<string, FaultSpec>;

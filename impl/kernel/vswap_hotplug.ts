@@ -1,15 +1,12 @@
 // CPU hotplug for the vswap allocator (mm/vswap.c): the CPUHP_MM_VSWAP_DEAD teardown of a dead CPU's per-CPU
-// cached clusters. It runs on the control CPU once the dead one is gone, with interrupts off, and must neither sleep
-// nor allocate.
+// cached clusters. CPUHP_*_DEAD states belong to the PREPARE section: the callback runs on the control CPU, in
+// process context with interrupts on, after the dead CPU is gone (only STARTING/DYING callbacks run with interrupts
+// off on the dying CPU). It may sleep in general, but not inside its RCU read section or under a cluster lock.
 import type { Kernel } from './kernel.ts';
 import type { Task } from './sim.ts';
 import {
-  enter_atomic_section,
-  exit_atomic_section,
   kfree,
   kmalloc,
-  local_irq_disable,
-  local_irq_enable,
   rcu_read_lock,
   rcu_read_unlock,
   refcount_dec_and_test,
@@ -19,11 +16,9 @@ import { vswap_cluster_free } from './vswap_alloc.ts';
 import { cluster_unlock } from './vswap_iter.ts';
 import type { VswapCluster } from './vswap_types.ts';
 
-/** vswap_cpu_dead: the hotplug teardown un-caches the dead CPU's clusters; runs with interrupts off. */
+/** vswap_cpu_dead: the hotplug teardown un-caches the dead CPU's clusters (process context, under RCU). */
 export function* vswap_cpu_dead(k: Kernel, cpu: number): Task {
   const m = k.m;
-  yield* local_irq_disable(m);
-  yield* enter_atomic_section(m, 'cpuhp dead callback vswap_cpu_dead');
   yield* rcu_read_lock(m);
   for (let order = 0; order < k.partial.length; order++) {
     const c = k.percpuClusters[cpu]![order] ?? null;
@@ -39,8 +34,6 @@ export function* vswap_cpu_dead(k: Kernel, cpu: number): Task {
     yield* cluster_unlock(k, c);
   }
   yield* rcu_read_unlock(m);
-  yield* exit_atomic_section(m);
-  yield* local_irq_enable(m);
 }
 
 /** The dead callback's vswap_cluster_free of a cluster whose last reference was the dead CPU's cache. */

@@ -8,8 +8,8 @@ import { workloadSize } from '../../properties/workload.ts';
 const SEED = Number(process.env.VSWAP_SEED ?? 20261126);
 
 describe('the fault catalogue', () => {
-  it.each(FAULT_NAMES)('%s is detected within a bounded hunt', (name) => {
-    const r = hunt({ seed: SEED, runs: 2000, seconds: 60, shrinkSeconds: 20, strategy: 'random', faults: [name] });
+  it.each(FAULT_NAMES)('%s is detected within a bounded hunt (6000 runs)', (name) => {
+    const r = hunt({ seed: SEED, runs: 6000, seconds: 120, shrinkSeconds: 20, strategy: 'random', faults: [name] });
     expect(r.failure, `${name} not detected in ${r.executions} executions`).not.toBeNull();
     expect(r.failure!.execution.failure?.kind).toBe(FAULTS[name].expect);
     // shrinking keeps the failure of the same kind and never grows the workload

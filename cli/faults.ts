@@ -25,7 +25,10 @@ export function registerFaults(program: Command): void {
         for (const name of FAULT_NAMES) {
           const f = FAULTS[name];
           const req = 'requires' in f && f.requires ? `  (needs ${Object.values(f.requires).join(', ')})` : '';
-          process.stdout.write(`${name}${req}\n  ${f.description}\n  how:    ${f.mechanism}\n  found by: ${f.interleaving}\n  reported as: ${f.expect}\n\n`);
+          process.stdout.write(
+            `${name}${req}\n  ${f.description}\n  how:         ${f.mechanism}\n  exposed by:  ${f.interleaving}\n` +
+              `  reported as: ${f.expect}\n  known from:  ${f.report}\n\n`,
+          );
         }
       }),
     );

@@ -5,7 +5,10 @@ import { isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { execute } from '../properties/execute.ts';
 import { describeWorkload } from '../properties/workload.ts';
 import { TraceError, loadTrace, traceWorkload } from '../traces/load.ts';
+import type { Trace } from '../traces/schema.ts';
+import { traceText } from '../traces/save.ts';
 import { renderTimeline } from '../traces/timeline.ts';
+import { writeFileAtomic } from './files.ts';
 import { CliError, action } from './errors.ts';
 
 export function registerReplay(program: Command): void {
@@ -16,10 +19,11 @@ export function registerReplay(program: Command): void {
     .option('--timeline', 'print a per-CPU timeline of every step: lock operations, slot events, chart states')
     .option('--full', 'with --timeline: every step, not only the ones that switch CPU or change a slot')
     .option('--json', 'print one JSON object: outcome, failure, steps')
+    .option('--rerecord', "after a code change: re-run the workload with its own schedule and, if it still fails the same way, store the new step ids in the trace")
     .action(action(runReplay));
 }
 
-function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?: boolean }): number {
+function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?: boolean; rerecord?: boolean }): number {
   let trace;
   try {
     trace = loadTrace(path);
@@ -30,6 +34,7 @@ function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?:
   const unknown = trace.faults.filter((f) => !isFaultName(f));
   if (unknown.length) throw new CliError(`${path}: field 'faults': unknown fault '${unknown[0]}' (see vswap-check faults)`);
   const workload = traceWorkload(trace);
+  if (o.rerecord) return rerecord(path, trace);
   const ex = execute(workload, {
     faults: trace.faults as FaultName[],
     lockdep: trace.lockdep,
@@ -66,4 +71,26 @@ function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?:
   else if (outcome === 'reproduced') out(`reproduced: ${got!.kind} after ${ex.steps} steps`);
   else out(`different failure: got ${got!.kind}${want ? `, the trace recorded ${want.kind}` : ', the trace recorded a clean run'}`);
   return code;
+}
+
+/** Re-records a trace whose strict schedule no longer applies (the port changed), keeping its workload and header. */
+function rerecord(path: string, trace: Trace): number {
+  const want = trace.failure;
+  const ex = execute(traceWorkload(trace), { faults: trace.faults as FaultName[], lockdep: trace.lockdep });
+  if ((ex.failure?.kind ?? null) !== (want?.kind ?? null)) {
+    process.stderr.write(
+      `vswap-check: ${path}: the workload now ${ex.failure ? `fails with ${ex.failure.kind}` : 'runs clean'}, ` +
+        `not ${want ? want.kind : 'clean'}: not re-recorded (shrink it again with a hunt)\n`,
+    );
+    return 3;
+  }
+  const updated: Trace = {
+    ...trace,
+    schedule: [...ex.schedule],
+    failure: ex.failure ? { kind: ex.failure.kind, message: ex.failure.message } : null,
+    ...(trace.size ? { size: { ...trace.size, steps: ex.steps, preemptions: ex.preemptions } } : {}),
+  };
+  writeFileAtomic(path, traceText(updated));
+  process.stdout.write(`re-recorded ${path}: ${ex.failure ? ex.failure.kind : 'clean'} in ${ex.steps} steps\n`);
+  return 0;
 }

@@ -33,7 +33,7 @@ export class RefinementOracle {
       this.coverage?.recordStep(res);
       this.virt.set(r.slot, res.snapshot);
       const mismatch = checkVirtual(res.snapshot, r.after);
-      const note = `vswap ${r.slot} ${r.event.type} => ${formatVirtualState(res.snapshot)}`;
+      const note = `vswap ${r.slot} ${r.event.type} -> ${formatVirtualState(res.snapshot).replace(/^allocated\./, '')}`;
       if (mismatch) return { violation: `vswap slot ${r.slot} after ${r.event.type} by ${r.by}: ${mismatch}` };
       return { note };
     }
@@ -44,7 +44,7 @@ export class RefinementOracle {
     this.coverage?.recordStep(res);
     this.phys.set(key, res.snapshot);
     const mismatch = checkPhysical(res.snapshot, r.after);
-    const note = `${key} ${r.event.type} => ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}`;
+    const note = `${key} ${r.event.type} -> ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}`;
     if (mismatch) return { violation: `physical slot ${key} after ${r.event.type} by ${r.by}: ${mismatch}` };
     return { note };
   }

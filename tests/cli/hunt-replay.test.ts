@@ -41,6 +41,18 @@ describe('vswap-check hunt and replay', () => {
     expect([0, 3]).toContain(r.code);
   });
 
+  it('a trace whose schedule no longer applies is refused (exit 3), then re-recorded and reproduced', () => {
+    const t = JSON.parse(readFileSync(trace, 'utf8')) as { schedule: string[] };
+    const file = join(dir, 'stale.json');
+    writeFileSync(file, JSON.stringify({ ...t, schedule: t.schedule.slice(0, -3) }));
+    const stale = vswapCheck('replay', file, '--json');
+    expect(stale.code).toBe(3);
+    expect((JSON.parse(stale.stdout) as { failure: { kind: string } }).failure.kind).toBe('replay-mismatch');
+    const re = vswapCheck('replay', file, '--rerecord');
+    expect(re.code, re.stderr).toBe(0);
+    expect(vswapCheck('replay', file).code).toBe(1);
+  });
+
   it('an unusable trace exits 2 with one line naming the field', () => {
     const file = join(dir, 'bad.json');
     const t = JSON.parse(readFileSync(trace, 'utf8')) as Record<string, unknown>;

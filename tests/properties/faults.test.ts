@@ -9,7 +9,7 @@ const SEED = Number(process.env.VSWAP_SEED ?? 20261126);
 
 describe('the fault catalogue', () => {
   it.each(FAULT_NAMES)('%s is detected within a bounded hunt (6000 runs)', (name) => {
-    const r = hunt({ seed: SEED, runs: 6000, seconds: 120, shrinkSeconds: 20, strategy: 'random', faults: [name] });
+    const r = hunt({ seed: SEED, runs: 6000, seconds: 120, shrinkSeconds: 20, strategy: 'mixed', faults: [name] });
     expect(r.failure, `${name} not detected in ${r.executions} executions`).not.toBeNull();
     expect(r.failure!.execution.failure?.kind).toBe(FAULTS[name].expect);
     // shrinking keeps the failure of the same kind and never grows the workload
@@ -17,7 +17,7 @@ describe('the fault catalogue', () => {
   });
 
   it('nothing fails with every fault off over the same budget', () => {
-    const r = hunt({ seed: SEED, runs: 300, seconds: 60, strategy: 'random', faults: [] });
+    const r = hunt({ seed: SEED, runs: 300, seconds: 60, strategy: 'mixed', faults: [] });
     expect(r.failure?.execution.failure ?? null).toBeNull();
     expect(r.executions).toBe(300);
   });

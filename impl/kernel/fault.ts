@@ -45,7 +45,8 @@ export function* do_anonymous_page(k: Kernel, mm: MmStruct, memcg: number, start
 /** do_swap_page: brings the page behind a swap PTE in (or finds it in the swap cache) and maps it. */
 export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: number, entry: SwpEntry, write: boolean): Task {
   // the PTE may be stale already: pin the cluster so the lookups below stay valid
-  if (!(yield* tryget_swap_entry(k, entry))) return;
+  const sref = yield* tryget_swap_entry(k, entry);
+  if (!sref) return;
   let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
   if (!folio) {
     const nf = folio_alloc(k, 0, memcg);
@@ -55,29 +56,35 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
     if (ret && !(ret === -EEXIST && k.faultOn('swapin-eexist-as-success'))) {
       yield* folio_unlock(k, nf);
       folio_put(k, nf);
-      yield* put_swap_entry(k, entry);
+      yield* put_swap_entry(k, entry, sref);
       // -EEXIST: another CPU is bringing it in; wait a tick and fault again
       if (ret === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
       return;
     }
     yield* swap_cache_add_folio(k, nf, entry);
     yield* memcg1_swapin(k, entry, 1);
-    yield* swap_read_folio(k, nf);
+    // __read_swap_cache_async puts the new folio on the LRU before the read is started
     yield* folio_add_lru(k, nf);
+    // swap_read_folio unlocks the folio once the data is in
+    yield* swap_read_folio(k, nf);
     folio = nf;
-  } else {
-    yield* folio_lock(k, folio);
-    if (!folio_matches_swap_entry(folio, entry)) {
-      yield* folio_unlock(k, folio);
-      folio_put(k, folio);
-      yield* put_swap_entry(k, entry);
-      return;
-    }
+  }
+  // folio_lock_or_retry, then the re-check: while unlocked the folio may have left the swap cache (reclaim,
+  // folio_free_swap from another mm, swapoff)
+  yield* folio_lock(k, folio);
+  if (!folio_matches_swap_entry(folio, entry)) {
+    yield* folio_unlock(k, folio);
+    folio_put(k, folio);
+    yield* put_swap_entry(k, entry, sref);
+    return;
   }
   yield* spin_lock(k.m, mm.ptl);
   const pte = mm.ptes.get(page);
   if (!pte || pte.kind !== 'swap' || pte.entry !== entry) {
     yield* spin_unlock(k.m, mm.ptl);
+  } else if (!folio.uptodate) {
+    // VM_FAULT_SIGBUS: only a failed read leaves a swap-cache folio !uptodate, and reads do not fail here
+    return k.m.fail('bug', `do_swap_page: VM_FAULT_SIGBUS, swap-cache ${folio} for slot ${entry} is not uptodate`);
   } else {
     const exclusive = folio.mapcount === 0;
     const idx = entry - folio.swap;
@@ -92,7 +99,7 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
   }
   yield* folio_unlock(k, folio);
   folio_put(k, folio);
-  yield* put_swap_entry(k, entry);
+  yield* put_swap_entry(k, entry, sref);
 }
 
 /** do_wp_page: a write to a read-only present page: reuse the folio if exclusive (after dropping its swap), else copy. */

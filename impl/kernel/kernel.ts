@@ -37,11 +37,15 @@ export class Kernel {
 
   // mm/swapfile.c
   readonly devices: SwapDevice[];
-  /** swapon_mutex: serialises swapon and swapoff. */
+  /** swapon_mutex: swapon's publish step and the end of swapoff (not try_to_unuse). */
   readonly swaponMutex: Mutex;
+  /** swap_lock: swap_info[] flags (SWP_USED, SWP_WRITEOK) and the avail lists. */
+  readonly swapLock: SpinLock;
 
-  // mm/zswap.c: the pool, oldest entry first (the shrinker's LRU order)
+  // mm/zswap.c: zswap_list_lru, oldest entry first (the shrinker's order), under its list_lru_one lock
   readonly zswapPool: ZswapEntry[] = [];
+  /** list_lru_one->lock of zswap_list_lru (one node, one memcg list in this model). */
+  readonly zswapLruLock: SpinLock;
   nextZswapId = 1;
 
   // mm/memcontrol.c: index = memcg id; [0] is unused (id 0 means "no memcg")
@@ -72,7 +76,9 @@ export class Kernel {
     this.partial = Array.from({ length: orders }, () => []);
     this.percpuClusters = Array.from({ length: m.cpus }, () => new Array<VswapCluster | null>(orders).fill(null));
     this.swaponMutex = m.mutex('swapon_mutex');
+    this.swapLock = m.spinlock('swap_lock');
     this.lruLock = m.spinlock('lruvec->lru_lock');
+    this.zswapLruLock = m.spinlock('list_lru_one->lock');
     this.devices = this.config.devices.map((d, i) => new SwapDevice(m, i, d.slots, d.clusterSize, d.bad ?? []));
     this.memcgs = Array.from({ length: this.config.memcgs + 1 }, (_, id) => new MemCgroup(id, this.config.memcgSwapMax));
   }

@@ -5,7 +5,7 @@ import type { Folio } from './folio.ts';
 import { folio_unlock, is_folio_zero_filled } from './folio.ts';
 import type { Kernel } from './kernel.ts';
 import type { Task } from './sim.ts';
-import { rcu_read_lock, rcu_read_unlock, sched, spin_lock_irqsave, spin_unlock_irqrestore } from './sim.ts';
+import { rcu_read_lock, rcu_read_unlock, sched, spin_lock_irqsave, spin_unlock_irqrestore, test_bit_locked } from './sim.ts';
 import { folio_free_swap } from './vswap_cache.ts';
 import { swap_zeromap_folio_set, vswap_alloc_swap_slot, vswap_prepare_writeout } from './vswap_backing.ts';
 import { heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
@@ -80,8 +80,10 @@ function emitLoad(k: Kernel, folio: Folio): void {
   for (let i = 0; i < folio.nr; i++) k.emitVirtual(c, folio.swap + i, 'LOAD', 'swap_read_folio');
 }
 
-/** swap_read_folio: fills a locked swap-cache folio from the zero map, zswap, or the device (synchronously). */
+/** swap_read_folio: fills a locked swap-cache folio from the zero map, zswap, or the device, and unlocks it. */
 export function* swap_read_folio(k: Kernel, folio: Folio): Task {
+  k.bugOn(!test_bit_locked(k.m, folio.lock), `swap_read_folio: ${folio} not locked`);
+  k.bugOn(folio.uptodate, `swap_read_folio: ${folio} already uptodate`);
   const entry = folio.swap;
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
@@ -106,4 +108,6 @@ export function* swap_read_folio(k: Kernel, folio: Folio): Task {
     return k.m.fail('bug', `swap_read_folio: slot ${entry} has no backing to read (type ${type})`);
   }
   folio.uptodate = true;
+  // the zero-map and zswap paths unlock inline; a device read unlocks from its completion (synchronous here)
+  yield* folio_unlock(k, folio);
 }

@@ -30,6 +30,7 @@ export {
   rcu_read_lock,
   rcu_read_unlock,
   call_rcu,
+  synchronize_rcu,
   kmalloc,
   kfree,
   refcount_inc,
@@ -38,9 +39,11 @@ export {
   refcount_sub_and_test,
   refcount_dec_and_test,
   refcount_inc_not_zero,
+  refcount_set,
   wait_event,
   schedule_timeout,
   irqs_disabled,
+  test_bit_locked,
 } from '../sim/index.ts';
 
 export type { SpinLock, LocalLock, Mutex, BitLock, RefcountHandle as Refcount, KObj as MemHandle } from '../sim/index.ts';

@@ -3,7 +3,7 @@
 import type { PhysSlotId } from '../../model/events.ts';
 import type { Kernel } from './kernel.ts';
 import type { Machine, SpinLock, Task } from './sim.ts';
-import { spin_lock, spin_unlock } from './sim.ts';
+import { sched, spin_lock, spin_unlock } from './sim.ts';
 import type { SwpEntry } from './vswap_types.ts';
 
 /** struct swap_cluster_info (the parts the port needs). */
@@ -26,6 +26,10 @@ export class SwapDevice {
   writeOk = false;
   /** SWP_USED: swapped on (or on the way off). */
   on = false;
+  /** si->users (a percpu_ref): references taken by swap_slot_tryget_swap_info. */
+  users = 0;
+  /** si->users is live (swapon made it so; swapoff's percpu_ref_kill ends it): new trygets fail after that. */
+  usersLive = false;
   constructor(
     m: Machine,
     readonly index: number,
@@ -108,4 +112,20 @@ export function* swap_slot_free_nr(k: Kernel, slot: PhysSlotId, nr: number): Tas
 /** swp_slot_to_swp_entry: the reverse map lookup (an atomic read of the swap table, no lock). */
 export function swp_slot_to_swp_entry(si: SwapDevice, offset: number): SwpEntry {
   return si.rmap[offset] ?? 0;
+}
+
+/** swap_slot_tryget_swap_info: a reference on the slot's device (percpu_ref_tryget_live on si->users), or null. */
+export function* swap_slot_tryget_swap_info(k: Kernel, slot: PhysSlotId): Task<SwapDevice | null> {
+  const si = k.devices[slot.dev]!;
+  yield* sched(k.m, `percpu_ref_tryget_live(swap ${si.index} users)`);
+  if (!si.usersLive) return null;
+  si.users++;
+  return si;
+}
+
+/** swap_slot_put_swap_info: drops it; swapoff waits for the last one. */
+export function* swap_slot_put_swap_info(k: Kernel, si: SwapDevice): Task {
+  yield* sched(k.m, `percpu_ref_put(swap ${si.index} users)`);
+  k.warnOn(si.users <= 0, `swap_slot_put_swap_info: swap ${si.index} users underflow`);
+  si.users--;
 }

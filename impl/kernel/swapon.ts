@@ -8,7 +8,7 @@ import { folio_add_lru } from './lru.ts';
 import { memcg1_swapin } from './memcontrol.ts';
 import { swap_read_folio } from './page_io.ts';
 import type { Task } from './sim.ts';
-import { mutex_lock, mutex_unlock, sched } from './sim.ts';
+import { mutex_lock, mutex_unlock, sched, spin_lock, spin_unlock, synchronize_rcu, wait_event } from './sim.ts';
 import type { SwapDevice } from './swapfile.ts';
 import { swp_slot_to_swp_entry } from './swapfile.ts';
 import {
@@ -32,36 +32,55 @@ export function setup_swap_device(k: Kernel, si: SwapDevice): void {
     si.bad[b] = true;
     k.emitPhysical(si, b, 'MARK_BAD', 'swapon');
   }
+  // percpu_ref_resurrect(&si->users)
+  si.users = 0;
+  si.usersLive = true;
   si.on = true;
   si.writeOk = true;
 }
 
-/** swapon: 0, or -EBUSY if the device is already on. */
+/** swapon: 0, or -EBUSY if the device is in use (on, or still on its way off). Publishes under swapon_mutex. */
 export function* swapon(k: Kernel, dev: number): Task<number> {
   const si = k.devices[dev]!;
   yield* mutex_lock(k.m, k.swaponMutex);
+  yield* spin_lock(k.m, k.swapLock);
   const busy = si.on;
   if (!busy) setup_swap_device(k, si);
+  yield* spin_unlock(k.m, k.swapLock);
   yield* mutex_unlock(k.m, k.swaponMutex);
   return busy ? -16 : 0;
 }
 
-/** swapoff: 0, or -EINVAL if the device is not on. Returns once every slot left service. */
+/**
+ * swapoff: 0, or -EINVAL if the device is not on and writable. As in the kernel, no mutex is held across
+ * try_to_unuse: SWP_WRITEOK is cleared under swap_lock, the device is emptied, its users reference is killed and
+ * waited for, and only the final teardown runs under swapon_mutex. Two swapoffs, or a swapon, can run alongside.
+ */
 export function* swapoff(k: Kernel, dev: number): Task<number> {
   const si = k.devices[dev]!;
-  yield* mutex_lock(k.m, k.swaponMutex);
-  if (!si.on) {
-    yield* mutex_unlock(k.m, k.swaponMutex);
+  yield* spin_lock(k.m, k.swapLock);
+  if (!si.on || !si.writeOk) {
+    yield* spin_unlock(k.m, k.swapLock);
     return -22;
   }
-  // del_from_avail_list: no new allocation from this device
+  // del_from_avail_list and SWP_WRITEOK cleared: no new allocation from this device
   si.writeOk = false;
+  yield* spin_unlock(k.m, k.swapLock);
   yield* try_to_unuse(k, si);
+  // percpu_ref_kill(&si->users), synchronize_rcu, wait_for_completion(&si->comp): no tryget succeeds from here,
+  // and the references taken before are waited for
+  yield* sched(k.m, `percpu_ref_kill(swap ${si.index} users)`);
+  si.usersLive = false;
+  yield* synchronize_rcu(k.m);
+  yield* wait_event(k.m, `swap ${si.index} users gone`, () => si.users === 0);
+  yield* mutex_lock(k.m, k.swaponMutex);
+  yield* spin_lock(k.m, k.swapLock);
   for (let off = 0; off < si.slots; off++) {
     si.bad[off] = false;
     k.emitPhysical(si, off, 'SWAPOFF', 'swapoff');
   }
   si.on = false;
+  yield* spin_unlock(k.m, k.swapLock);
   yield* mutex_unlock(k.m, k.swaponMutex);
   return 0;
 }
@@ -80,7 +99,8 @@ export function* try_to_unuse(k: Kernel, si: SwapDevice): Task {
 
 /** One slot of try_to_unuse: get the folio into the swap cache, then move the backing to it. */
 function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Task {
-  if (!(yield* tryget_swap_entry(k, entry))) return;
+  const sref = yield* tryget_swap_entry(k, entry);
+  if (!sref) return;
   let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
   if (!folio) {
     // read_swap_cache_async
@@ -90,18 +110,18 @@ function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Tas
       // pinned by someone else (or freed): the outer loop comes back to it
       yield* folio_unlock(k, nf);
       folio_put(k, nf);
-      yield* put_swap_entry(k, entry);
+      yield* put_swap_entry(k, entry, sref);
       return;
     }
     nf.memcg = yield* lookup_swap_cgroup_id(k, entry);
     yield* swap_cache_add_folio(k, nf, entry);
     yield* memcg1_swapin(k, entry, 1);
-    yield* swap_read_folio(k, nf);
     yield* folio_add_lru(k, nf);
+    // swap_read_folio unlocks the folio once the data is in
+    yield* swap_read_folio(k, nf);
     folio = nf;
-  } else {
-    yield* folio_lock(k, folio);
   }
+  yield* folio_lock(k, folio);
   yield* folio_wait_writeback(k, folio);
   // a racing zswap writeback or swap-out may have moved the slot meanwhile: check again under the folio lock
   if (k.faultOn('swapoff-no-recheck')) {
@@ -117,5 +137,5 @@ function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Tas
   }
   yield* folio_unlock(k, folio);
   folio_put(k, folio);
-  yield* put_swap_entry(k, entry);
+  yield* put_swap_entry(k, entry, sref);
 }

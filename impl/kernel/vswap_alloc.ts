@@ -14,6 +14,8 @@ import {
   rcu_read_lock,
   rcu_read_unlock,
   refcount_add,
+  refcount_set,
+  sched,
   refcount_dec,
   refcount_inc,
   refcount_sub_and_test,
@@ -72,14 +74,18 @@ function* vswap_alloc_from_cluster(k: Kernel, c: VswapCluster, folio: Folio, mem
   }
   if (start < 0) return 0;
   for (let i = 0; i < nr; i++) c.bitmap[start + i] = true;
-  // (the kernel adds the refcount first; under the cluster lock the order is invisible)
+  // (the kernel adds the refcount first; under the cluster lock the order is invisible, and adding it last keeps
+  // the yield of refcount_add from splitting the bitmap set from the descriptor init and its ALLOC record)
   __vswap_alloc_from_cluster(k, c, start, folio, memcgid);
   emitAlloc(k, c, start);
   yield* refcount_add(k.m, c.refcnt, nr);
   return start + c.id * k.clusterSize;
 }
 
-/** xa_alloc on vswap_cluster_map: the lowest free cluster id at or above min. */
+/**
+ * xa_alloc on vswap_cluster_map: stores the (still zeroed) cluster at the lowest free id at or above min. From
+ * the unlock on, RCU readers (xa_load) can find it.
+ */
 function* xa_alloc(k: Kernel, min: number, make: (id: number) => VswapCluster): Task<VswapCluster> {
   yield* spin_lock(k.m, k.xaLock);
   let id = min;
@@ -88,6 +94,41 @@ function* xa_alloc(k: Kernel, min: number, make: (id: number) => VswapCluster): 
   k.clusterMap.set(id, c);
   yield* spin_unlock(k.m, k.xaLock);
   return c;
+}
+
+/** A lookup reached a published cluster's lock before folio_alloc_swap ran spin_lock_init on it. */
+function earlyLock(k: Kernel): (c: VswapCluster) => never {
+  return (c) =>
+    k.m.fail('bug', `spin_lock on vswap cluster ${c.id}'s lock before spin_lock_init (cluster published by xa_alloc, not yet initialised)`);
+}
+
+/**
+ * The new-cluster step of folio_alloc_swap, in the kernel's order: the zeroed cluster (refcnt 0, lock not
+ * initialised) is published by xa_alloc first; spin_lock_init, refcount_set, the descriptor init and the bitmap
+ * set follow as plain stores with no lock held. Until refcount_set a stale tryget_swap_entry fails.
+ */
+function* vswap_alloc_new_cluster(k: Kernel, order: number, folio: Folio, memcgid: number): Task<{ c: VswapCluster; entry: SwpEntry } | null> {
+  const m = k.m;
+  const nr = 1 << order;
+  const mem = yield* kmalloc(m, 'vswap_cluster', 'GFP_KERNEL');
+  if (!mem) return null;
+  const min = nr === k.clusterSize ? 1 : 0;
+  const c = yield* xa_alloc(
+    k,
+    min,
+    (id) => new VswapCluster(id, order, k.clusterSize, m.spinlock('vswap_cluster->lock'), m.refcount('vswap_cluster->refcnt', 0), mem, earlyLock(k)),
+  );
+  yield* sched(m, `spin_lock_init(vswap cluster ${c.id})`);
+  m.access(c.mem, `vswap cluster ${c.id}`);
+  c.spinLockInit();
+  yield* refcount_set(m, c.refcnt, nr);
+  const start = c.id ? 0 : nr;
+  yield* sched(m, `__vswap_alloc_from_cluster(vswap cluster ${c.id})`);
+  __vswap_alloc_from_cluster(k, c, start, folio, memcgid);
+  yield* sched(m, `bitmap_set(vswap cluster ${c.id})`);
+  for (let i = 0; i < nr; i++) c.bitmap[start + i] = true;
+  emitAlloc(k, c, start);
+  return { c, entry: c.id * k.clusterSize + start };
 }
 
 /** folio_alloc_swap: gives the locked folio a range of virtual slots and puts it in the swap cache. */
@@ -146,21 +187,11 @@ export function* folio_alloc_swap(k: Kernel, folio: Folio): Task<boolean> {
 
   // 3. a new cluster
   if (!entry) {
-    const mem = yield* kmalloc(m, 'vswap_cluster', 'GFP_KERNEL');
-    if (mem) {
-      const min = nr === k.clusterSize ? 1 : 0;
-      const c = yield* xa_alloc(
-        k,
-        min,
-        (id) => new VswapCluster(id, order, k.clusterSize, m.spinlock('vswap_cluster->lock'), m.refcount('vswap_cluster->refcnt', nr), mem),
-      );
-      const start = c.id ? 0 : nr;
-      entry = c.id * k.clusterSize + start;
-      __vswap_alloc_from_cluster(k, c, start, folio, memcgid);
-      for (let i = 0; i < nr; i++) c.bitmap[start + i] = true;
-      emitAlloc(k, c, start);
-      needCaching = cluster_is_alloc_candidate(k, c);
-      cluster = c;
+    const fresh = yield* vswap_alloc_new_cluster(k, order, folio, memcgid);
+    if (fresh) {
+      entry = fresh.entry;
+      needCaching = cluster_is_alloc_candidate(k, fresh.c);
+      cluster = fresh.c;
     }
   }
 

@@ -170,7 +170,7 @@ export function* vswap_alloc_swap_slot(k: Kernel, folio: Folio): Task<PhysSlotId
       k.warnOn(d.swapCache !== folio, `vswap_alloc_swap_slot: slot ${entry + i} does not hold ${folio}`);
       ev = 'STORE_SWAPFILE';
     } else {
-      // zswap writeback: the zswap object is freed by zswap once the write is under way
+      // zswap writeback: zswap_writeback_entry frees the object right after decompressing it, before the write
       k.warnOn(d.type !== 'ZSWAP' || fallback, `vswap_alloc_swap_slot: slot ${entry + i} has type ${d.type}`);
       ev = 'ZSWAP_WRITEBACK';
     }

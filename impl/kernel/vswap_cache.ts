@@ -15,7 +15,10 @@ import {
   spin_lock_irq,
   spin_unlock_irq,
 } from './sim.ts';
+import type { SwapDevice } from './swapfile.ts';
+import { swap_slot_put_swap_info, swap_slot_tryget_swap_info } from './swapfile.ts';
 import { vswap_cluster_free } from './vswap_alloc.ts';
+import { swp_entry_to_swp_slot } from './vswap_backing.ts';
 import { descOf, EEXIST, ENOENT, vswap_free_nr } from './vswap_free.ts';
 import { __vswap_iter, cluster_unlock, cluster_unlock_irq, heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
 import type { SwpEntry, VswapCluster } from './vswap_types.ts';
@@ -230,17 +233,29 @@ export function* swap_cache_get_folio(k: Kernel, entry: SwpEntry): Task<Folio | 
   return yield* vswap_get_swap_cache(k, entry, false);
 }
 
-/** tryget_swap_entry: pins the slot's cluster (not the slot's state) so lookups stay valid. */
-export function* tryget_swap_entry(k: Kernel, entry: SwpEntry): Task<boolean> {
+/** What tryget_swap_entry hands back: the cluster is pinned; `si` is a best-effort device reference, or null. */
+export interface SwapEntryRef {
+  readonly si: SwapDevice | null;
+}
+
+/**
+ * tryget_swap_entry: pins the slot's cluster (not the slot's state) so lookups stay valid, then looks up the
+ * backing and takes a reference on its device if it has one (swapoff waits for those). null if the cluster is
+ * gone or not yet initialised (refcount 0).
+ */
+export function* tryget_swap_entry(k: Kernel, entry: SwpEntry): Task<SwapEntryRef | null> {
   yield* rcu_read_lock(k.m);
   const c = yield* xa_load(k, clusterIdx(entry, k.clusterSize));
   const ok = c !== null && (yield* refcount_inc_not_zero(k.m, c.refcnt));
   yield* rcu_read_unlock(k.m);
-  return ok;
+  if (!ok) return null;
+  const slot = yield* swp_entry_to_swp_slot(k, entry);
+  return { si: slot ? yield* swap_slot_tryget_swap_info(k, slot) : null };
 }
 
-/** put_swap_entry: drops the cluster pin; the last reference frees the cluster. */
-export function* put_swap_entry(k: Kernel, entry: SwpEntry): Task {
+/** put_swap_entry: drops the device reference and the cluster pin; the last pin frees the cluster. */
+export function* put_swap_entry(k: Kernel, entry: SwpEntry, ref: SwapEntryRef): Task {
+  if (ref.si) yield* swap_slot_put_swap_info(k, ref.si);
   yield* rcu_read_lock(k.m);
   const c = yield* clusterOf(k, entry, 'put_swap_entry');
   yield* spin_lock(k.m, c.lock);

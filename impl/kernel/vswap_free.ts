@@ -48,7 +48,7 @@ export function* release_backing(
       run = null;
     }
     if (d.type === 'ZSWAP' && d.zswapEntry) {
-      zswap_entry_free(k, d.zswapEntry);
+      yield* zswap_entry_free(k, d.zswapEntry);
     } else if (d.type === 'SWAPFILE' && d.slot) {
       nrSwapfile++;
       if (!run) run = { dev: d.slot.dev, start: d.slot.offset, end: d.slot.offset + 1 };

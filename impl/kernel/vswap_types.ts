@@ -45,7 +45,11 @@ export function clearBacking(d: SwpDesc): void {
   d.zswapEntry = null;
 }
 
-/** struct vswap_cluster */
+/**
+ * struct vswap_cluster. folio_alloc_swap publishes a zeroed cluster in vswap_cluster_map before it runs
+ * spin_lock_init, so the lock handle is guarded: anyone reaching `lock` before spin_lock_init (a lookup that did
+ * not pin the cluster first) is reported through `onEarlyLock`; that also covers "init of a lock someone holds".
+ */
 export class VswapCluster {
   count = 0;
   cached = false;
@@ -54,16 +58,32 @@ export class VswapCluster {
   onList = false;
   readonly bitmap: boolean[];
   readonly descriptors: SwpDesc[];
+  readonly #lock: SpinLock;
+  #lockInitialised = false;
   constructor(
     readonly id: number,
     readonly order: number,
     size: number,
-    readonly lock: SpinLock,
+    lock: SpinLock,
     readonly refcnt: Refcount,
     readonly mem: MemHandle,
+    private readonly onEarlyLock: (c: VswapCluster) => never,
   ) {
+    this.#lock = lock;
     this.bitmap = new Array<boolean>(size).fill(false);
     this.descriptors = Array.from({ length: size }, newDesc);
+  }
+  /** &cluster->lock; only valid after spin_lock_init. */
+  get lock(): SpinLock {
+    if (!this.#lockInitialised) this.onEarlyLock(this);
+    return this.#lock;
+  }
+  /** spin_lock_init(&cluster->lock) */
+  spinLockInit(): void {
+    this.#lockInitialised = true;
+  }
+  get lockInitialised(): boolean {
+    return this.#lockInitialised;
   }
 }
 

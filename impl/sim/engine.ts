@@ -51,9 +51,11 @@ export class Engine {
   ctxSerial = 0;
   taskSeq = 0;
   step = 0;
-  /** The step at which the last two different contexts ran (for schedule_timeout: "someone else made progress"). */
-  lastStepCtx: unknown = null;
-  lastOtherStep = -1;
+  /**
+   * The last step each CPU made. A schedule_timeout sleeper wakes once another CPU has stepped after it slept: two
+   * retriers on one CPU cannot keep waking each other while the CPU that holds what they wait for never runs.
+   */
+  readonly lastStepOn: number[] = [];
   /** Set for one pass when nothing is runnable but a schedule_timeout sleeper exists: its timer fires. */
   timersFire = false;
   curCpu: CpuState | null = null;
@@ -203,7 +205,9 @@ export class Engine {
         return w.cond();
       case 'timeout':
         if (this.timersFire) w.fired = true;
-        return w.fired || (this.lastOtherStep > w.since && this.lastStepCtx !== w.ctx);
+        if (w.fired) return true;
+        for (let c = 0; c < this.lastStepOn.length; c++) if (c !== w.cpu && this.lastStepOn[c]! > w.since) return true;
+        return false;
     }
   }
 

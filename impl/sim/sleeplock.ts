@@ -82,10 +82,10 @@ export function* wait_event(m: Machine, what: string, cond: () => boolean): Task
   while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond });
 }
 
-// schedule_timeout: sleep "a tick" in a retry loop: until another context has made a step, or, when nothing else can
-// run, until the timer fires. Without it a retry loop under a no-preemption schedule spins forever.
+// schedule_timeout: sleep "a tick" in a retry loop: until another CPU has made a step, or, when nothing else can run,
+// until the timer fires. Without it a retry loop under a no-preemption schedule spins forever.
 export function* schedule_timeout(m: Machine, what: string): Task {
   const e = m.engine;
   e.mightSleep(`schedule_timeout(${what})`);
-  yield e.point(`schedule_timeout(${what})`, { kind: 'timeout', what, since: e.step, ctx: e.curCtx, fired: false });
+  yield e.point(`schedule_timeout(${what})`, { kind: 'timeout', what, since: e.step, cpu: e.curCpu!.id, fired: false });
 }

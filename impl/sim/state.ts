@@ -86,8 +86,8 @@ export type Wait =
   | { readonly kind: 'bit'; readonly lock: LockRec }
   | { readonly kind: 'rcu'; readonly target: number }
   | { readonly kind: 'event'; readonly what: string; readonly cond: () => boolean }
-  /** schedule_timeout: until another context made a step after `since` (or the timer fires: nothing else can run). */
-  | { readonly kind: 'timeout'; readonly what: string; readonly since: number; readonly ctx: unknown; fired: boolean };
+  /** schedule_timeout: until another CPU stepped after `since` (or the timer fires: nothing else can run). */
+  | { readonly kind: 'timeout'; readonly what: string; readonly since: number; readonly cpu: CpuId; fired: boolean };
 
 export class PointRec {
   constructor(

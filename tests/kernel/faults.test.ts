@@ -13,7 +13,7 @@ const RACES: Partial<Record<FaultName, Scenario>> = {
   'zswap-writeback-early-release': zswapWritebackRace,
   // PRNG schedule seeds found to hit each race window (see races.ts)
   'swapin-eexist-as-success': doubleSwapin(1),
-  'swapoff-no-recheck': swapoffRace(6),
+  'swapoff-no-recheck': swapoffRace(4),
 };
 
 const SCENARIOS: Partial<Record<FaultName, Scenario>> = { ...LOCKING, ...LIFETIME, ...RACES, ...ACCOUNTING };

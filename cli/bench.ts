@@ -59,11 +59,12 @@ export function registerBench(program: Command): void {
     .option('--budget <s>', 'search budget per seed, seconds', intOption('--budget', 1, 3600), 30)
     .option('--fault <name>', 'only these faults (repeatable; default all)', collect, [])
     .option('--strategy <names>', 'comma-separated strategies among random, pct, mixed; or all', 'all')
+    .option('--shrink-seconds <n>', 'shrink budget per detection', intOption('--shrink-seconds', 1, 600), 10)
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action((o: { seeds: number; budget: number; fault: string[]; strategy: string; throughputRuns: number; json?: boolean; out?: string }) => {
+      action((o: { seeds: number; budget: number; fault: string[]; strategy: string; throughputRuns: number; shrinkSeconds: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
         const strategies = parseStrategies(o.strategy);
         const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
@@ -74,6 +75,7 @@ export function registerBench(program: Command): void {
           strategies,
           faults,
           throughputRuns: o.throughputRuns,
+          shrinkSeconds: o.shrinkSeconds,
           onRow: (r) => {
             if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
           },
@@ -84,7 +86,7 @@ export function registerBench(program: Command): void {
           return;
         }
         const t = res.throughput;
-        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget}${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
+        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget} --shrink-seconds ${o.shrinkSeconds}${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
         const md = [
           '# vswap-check benchmarks',
           '',

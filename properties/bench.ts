@@ -49,6 +49,7 @@ export interface BenchOptions {
   readonly strategies: readonly (Strategy)[];
   readonly faults: readonly FaultName[];
   readonly throughputRuns: number;
+  readonly shrinkSeconds: number;
   readonly onRow?: (row: DetectionRow) => void;
 }
 
@@ -66,7 +67,7 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     const t0 = performance.now();
     let foundMs = -1;
     let foundAt = 0;
-    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], shrinkSeconds: 30 }, (p) => {
+    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], shrinkSeconds: opts.shrinkSeconds }, (p) => {
       if (foundMs < 0 && p.failures > 0) {
         foundMs = performance.now() - t0;
         foundAt = p.executions;

@@ -106,7 +106,8 @@ export class Kernel {
     const i = idxWithin(slot, this.clusterSize);
     this.warnOn(clusterIdx(slot, this.clusterSize) !== cluster.id, `slot ${slot} is not in cluster ${cluster.id}`);
     const d = cluster.descriptors[i]!;
-    this.m.trace(`vswap ${slot} ${event}`);
+    // a listener (the refinement oracle) notes the event with the chart state it leads to; without one, note it here
+    if (!this.listener) this.m.trace(`vswap ${slot} ${event}`);
     this.listener?.({
       space: 'virtual',
       slot,
@@ -118,7 +119,7 @@ export class Kernel {
 
   /** Instrumentation: one record per change of one physical slot. */
   emitPhysical(dev: SwapDevice, offset: number, event: PhysicalEventType, by: string, vswap?: number): void {
-    this.m.trace(`swap ${dev.index}:${offset} ${event}`);
+    if (!this.listener) this.m.trace(`swap ${dev.index}:${offset} ${event}`);
     const state = dev.bad[offset] ? 'bad' : dev.allocated[offset] ? 'allocated' : 'free';
     this.listener?.({
       space: 'physical',

@@ -18,7 +18,7 @@ import type { Process, World } from './world.ts';
 export function* op_write(w: World, proc: Process, page: number, value: number): Task {
   const { k, m } = w;
   for (;;) {
-    yield* sched(m, `P${proc.pid} write page ${page}`);
+    yield* sched(m, `${m.currentTaskName()} write page ${page}`);
     const pte = proc.mm.ptes.get(page);
     if (!pte) yield* do_anonymous_page(k, proc.mm, proc.memcg, page, 0);
     else if (pte.kind === 'swap') yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, true);
@@ -27,7 +27,7 @@ export function* op_write(w: World, proc: Process, page: number, value: number):
       // the store itself: atomic with the PTE check, as a TLB-mapped store is against a PTE change
       pte.folio.contents[pte.idx] = value;
       pte.folio.dirty = true;
-      m.trace(`P${proc.pid} page ${page} := ${value} (${pte.folio})`);
+      m.trace(`${m.currentTaskName()} page ${page} := ${value} (${pte.folio})`);
       return;
     }
   }
@@ -37,12 +37,12 @@ export function* op_write(w: World, proc: Process, page: number, value: number):
 export function* op_read(w: World, proc: Process, page: number): Task<number> {
   const { k, m } = w;
   for (;;) {
-    yield* sched(m, `P${proc.pid} read page ${page}`);
+    yield* sched(m, `${m.currentTaskName()} read page ${page}`);
     const pte = proc.mm.ptes.get(page);
     if (!pte) return 0;
     if (pte.kind === 'present') {
       const v = pte.folio.contents[pte.idx]!;
-      m.trace(`P${proc.pid} page ${page} == ${v} (${pte.folio})`);
+      m.trace(`${m.currentTaskName()} page ${page} == ${v} (${pte.folio})`);
       return v;
     }
     yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, false);

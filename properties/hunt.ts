@@ -9,6 +9,7 @@ import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute, type Execution, type ExecuteOptions } from './execute.ts';
+import { minimizeWorkload } from './minimize.ts';
 import type { Workload } from './workload.ts';
 
 export interface HuntOptions {
@@ -138,13 +139,14 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
         path: search.counterexamplePath ?? undefined,
         numRuns: 1,
       });
-  const workload = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
+  const shrunk = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
+  const { workload, tries } = minimizeWorkload(shrunk, (w) => !sameFailure(w));
   const execution = execute(workload, { ...exec, keepLog: true });
   return done({
     workload,
     execution,
     original,
-    shrinkSteps: shrink.numShrinks,
+    shrinkSteps: shrink.numShrinks + tries,
     path: (shrink.failed ? shrink.counterexamplePath : search.counterexamplePath) ?? '',
   });
 }

@@ -13,8 +13,10 @@ export interface TimelineEntry {
 export interface TimelineOptions {
   readonly cpus: number;
   readonly width?: number;
-  /** Show only steps that emitted notes or changed CPU (the interesting ones); default true. */
+  /** Show only steps that emitted notes or changed CPU (the interesting ones), and the last steps; default true. */
   readonly compact?: boolean;
+  /** In compact mode, the last steps shown in full (where a failure happens); default 12. */
+  readonly tail?: number;
 }
 
 function clip(s: string, w: number): string {
@@ -31,9 +33,10 @@ export function renderTimeline(entries: readonly TimelineEntry[], opts: Timeline
   lines.push(head.map((h) => '─'.repeat(h.length)).join('─┼─'));
   let lastCpu = -1;
   let lastTask = '';
-  for (const e of entries) {
+  const tailFrom = entries.length - (opts.tail ?? 12);
+  for (const [i, e] of entries.entries()) {
     const switched = e.cpu !== lastCpu || e.task !== lastTask;
-    if (compact && !switched && e.notes.length === 0) continue;
+    if (compact && !switched && e.notes.length === 0 && i < tailFrom) continue;
     const texts = [`${e.ctx === 'task' ? '' : `[${e.ctx}] `}${switched ? `${e.task}: ` : ''}${e.what}`, ...e.notes.map((n) => `  ${n}`)];
     texts.forEach((t, i) => {
       const row = [i === 0 ? String(e.step).padStart(6) : ''.padStart(6)];

@@ -52,8 +52,8 @@ export class Engine {
   taskSeq = 0;
   step = 0;
   /**
-   * The last step each CPU made. A schedule_timeout sleeper wakes once another CPU has stepped after it slept: two
-   * retriers on one CPU cannot keep waking each other while the CPU that holds what they wait for never runs.
+   * The last step each CPU made outside a retry loop. A schedule_timeout sleeper wakes once another CPU has made such
+   * a step after it slept (or when nothing else can run).
    */
   readonly lastStepOn: number[] = [];
   /** Set for one pass when nothing is runnable but a schedule_timeout sleeper exists: its timer fires. */
@@ -106,6 +106,7 @@ export class Engine {
       savedPreempt: 0,
       irqSeq,
       rcuWhat: null,
+      retrying: false,
     };
   }
 

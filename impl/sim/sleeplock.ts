@@ -82,10 +82,12 @@ export function* wait_event(m: Machine, what: string, cond: () => boolean): Task
   while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond });
 }
 
-// schedule_timeout: sleep "a tick" in a retry loop: until another CPU has made a step, or, when nothing else can run,
-// until the timer fires. Without it a retry loop under a no-preemption schedule spins forever.
+// schedule_timeout: sleep "a tick" in a retry loop: until another CPU that is not itself retrying has made a step,
+// or, when nothing else can run, until the timer fires. Without it a retry loop under a no-preemption schedule spins
+// forever. (A context that retried once stays marked for its life: a coarse but livelock-free rule.)
 export function* schedule_timeout(m: Machine, what: string): Task {
   const e = m.engine;
   e.mightSleep(`schedule_timeout(${what})`);
+  e.curCtx!.retrying = true;
   yield e.point(`schedule_timeout(${what})`, { kind: 'timeout', what, since: e.step, cpu: e.curCpu!.id, fired: false });
 }

@@ -60,6 +60,12 @@ export interface Ctx {
   readonly irqSeq: number;
   /** For an RCU callback: its `what` (frees inside it are RCU-deferred frees). */
   rcuWhat: string | null;
+  /**
+   * The context has slept in schedule_timeout: it is in a retry loop, so its steps do not count as the progress that
+   * wakes other schedule_timeout sleepers (two retrying CPUs must not keep each other awake while the CPU that holds
+   * what they wait for never runs, e.g. under PCT where it has the lowest priority).
+   */
+  retrying: boolean;
 }
 
 export interface TaskRec {

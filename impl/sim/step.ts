@@ -44,7 +44,7 @@ function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
   e.curCtx = ctx;
   const what = ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`;
   e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, what));
-  e.lastStepOn[cpu.id] = e.step;
+  if (!ctx.retrying) e.lastStepOn[cpu.id] = e.step;
   if (ctx.gen === null) ctx.gen = ctx.factory!(e.m);
   const res = ctx.gen.next();
   if (res.done === true) {

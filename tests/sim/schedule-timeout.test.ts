@@ -1,7 +1,7 @@
 // schedule_timeout: a retry loop that sleeps a tick lets the other CPUs make progress even under a schedule that
 // never preempts; a retry loop nobody can satisfy is a livelock (step limit), never a false deadlock.
 import { describe, expect, it } from 'vitest';
-import { ChoicesScheduler, Machine, schedule_timeout, spin_lock, spin_trylock, spin_unlock } from '../../impl/sim/index.ts';
+import { ChoicesScheduler, Machine, schedule_timeout, spin_lock, spin_trylock, spin_unlock, wait_event } from '../../impl/sim/index.ts';
 
 describe('schedule_timeout', () => {
   function scenario(choices: number[], sleep: boolean) {
@@ -40,6 +40,29 @@ describe('schedule_timeout', () => {
       return r.ok ? 'ok' : r.failure.kind;
     });
     expect(kinds).toContain('step-limit');
+  });
+
+  it('two retrying CPUs cannot starve the holder, even under a scheduler that never picks it while they can run', () => {
+    // always run the highest runnable CPU: the holder on CPU0 has the lowest "priority", as under PCT
+    const highestFirst = { name: 'highest-first', next: (r: readonly { cpu: number }[]) => r.length - 1 };
+    const m = new Machine({ cpus: 3, scheduler: highestFirst, stepLimit: 2000 });
+    const l = m.spinlock('L');
+    let taken = false;
+    m.spawn(0, 'holder', function* (m) {
+      yield* spin_lock(m, l);
+      taken = true;
+      for (let i = 0; i < 5; i++) yield* m.point('work under L');
+      yield* spin_unlock(m, l);
+    });
+    for (const cpu of [1, 2]) {
+      m.spawn(cpu, `retrier${cpu}`, function* (m) {
+        yield* wait_event(m, 'holder took L', () => taken);
+        while (!(yield* spin_trylock(m, l))) yield* schedule_timeout(m, 'L busy');
+        yield* spin_unlock(m, l);
+      });
+    }
+    const r = m.run();
+    expect(r.ok, r.ok ? '' : r.failure.message).toBe(true);
   });
 
   it('a retry loop that nobody can satisfy is reported as a livelock, not a deadlock', () => {

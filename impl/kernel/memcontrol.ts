@@ -62,8 +62,10 @@ export function mem_cgroup_uncharge_swap(k: Kernel, memcg: MemCgroup | null, nr:
 export function* memcg1_swapout(k: Kernel, folio: Folio, entry: SwpEntry, cluster: VswapCluster): Task {
   if (!k.memsw) return;
   k.warnOn(!irqs_disabled(k.m), 'memcg1_swapout with interrupts enabled');
+  // memcg id 0 plays the root memcg here, whose swap the model does not count per memcg. A folio gets it when it was
+  // charged where no memcg was recorded for the entry and no mm is at hand: mem_cgroup_swapin_charge_folio falls back
+  // to root, e.g. for zswap writeback of an entry whose record an earlier, failed writeback cleared (memcg1_swapin).
   const memcg = mem_cgroup_from_id(k, folio.memcg);
-  k.warnOn(!memcg, `memcg1_swapout: ${folio} has no memcg`);
   if (!memcg) return;
   memcg.idRefs += folio.nr;
   memcg.swapCharge += folio.nr;

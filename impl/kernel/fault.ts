@@ -4,18 +4,15 @@ import type { Folio } from './folio.ts';
 import { folio_alloc, folio_lock, folio_put, folio_trylock, folio_unlock } from './folio.ts';
 import type { Kernel } from './kernel.ts';
 import { folio_add_lru } from './lru.ts';
-import { memcg1_swapin } from './memcontrol.ts';
 import type { MmStruct } from './mm.ts';
-import { swap_read_folio } from './page_io.ts';
+import { __read_swap_cache_async } from './swap_state.ts';
 import type { Task } from './sim.ts';
 import { schedule_timeout, spin_lock, spin_unlock } from './sim.ts';
 import {
   folio_free_swap,
   folio_matches_swap_entry,
   put_swap_entry,
-  swap_cache_add_folio,
   swap_cache_get_folio,
-  swapcache_prepare,
   tryget_swap_entry,
 } from './vswap_cache.ts';
 import { EEXIST, swap_free_nr } from './vswap_free.ts';
@@ -49,25 +46,13 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
   if (!sref) return;
   let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
   if (!folio) {
-    const nf = folio_alloc(k, 0, memcg);
-    yield* folio_trylock(k, nf);
-    const ret = yield* swapcache_prepare(k, entry, 1);
-    // fault 'swapin-eexist-as-success': -EEXIST (someone else holds the pin) taken as "pinned by us"
-    if (ret && !(ret === -EEXIST && k.faultOn('swapin-eexist-as-success'))) {
-      yield* folio_unlock(k, nf);
-      folio_put(k, nf);
-      yield* put_swap_entry(k, entry, sref);
+    const got = yield* __read_swap_cache_async(k, entry, sref, memcg);
+    if (typeof got === 'number') {
       // -EEXIST: another CPU is bringing it in; wait a tick and fault again
-      if (ret === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
+      if (got === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
       return;
     }
-    yield* swap_cache_add_folio(k, nf, entry);
-    yield* memcg1_swapin(k, entry, 1);
-    // __read_swap_cache_async puts the new folio on the LRU before the read is started
-    yield* folio_add_lru(k, nf);
-    // swap_read_folio unlocks the folio once the data is in
-    yield* swap_read_folio(k, nf);
-    folio = nf;
+    folio = got;
   }
   // folio_lock_or_retry, then the re-check: while unlocked the folio may have left the swap cache (reclaim,
   // folio_free_swap from another mm, swapoff)

@@ -2,11 +2,9 @@
 // allocated physical slot is read into the swap cache and its virtual slot re-pointed at the folio; PTEs, which
 // hold virtual entries, are not touched.
 import type { Folio } from './folio.ts';
-import { folio_alloc, folio_lock, folio_put, folio_trylock, folio_unlock, folio_wait_writeback } from './folio.ts';
+import { folio_lock, folio_put, folio_unlock, folio_wait_writeback } from './folio.ts';
 import type { Kernel } from './kernel.ts';
-import { folio_add_lru } from './lru.ts';
-import { memcg1_swapin } from './memcontrol.ts';
-import { swap_read_folio } from './page_io.ts';
+import { __read_swap_cache_async } from './swap_state.ts';
 import type { Task } from './sim.ts';
 import { mutex_lock, mutex_unlock, sched, spin_lock, spin_unlock, synchronize_rcu, wait_event } from './sim.ts';
 import type { SwapDevice } from './swapfile.ts';
@@ -14,13 +12,10 @@ import { swp_slot_to_swp_entry } from './swapfile.ts';
 import {
   folio_matches_swap_entry,
   put_swap_entry,
-  swap_cache_add_folio,
   swap_cache_get_folio,
-  swapcache_prepare,
   tryget_swap_entry,
 } from './vswap_cache.ts';
 import { swp_entry_to_swp_slot, vswap_store_folio } from './vswap_backing.ts';
-import { lookup_swap_cgroup_id } from './vswap_memcg.ts';
 
 /** The part of swapon that reads the header: bad slots are marked and the device becomes writable. */
 export function setup_swap_device(k: Kernel, si: SwapDevice): void {
@@ -103,23 +98,10 @@ function* unuse_slot(k: Kernel, si: SwapDevice, off: number, entry: number): Tas
   if (!sref) return;
   let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
   if (!folio) {
-    // read_swap_cache_async
-    const nf = folio_alloc(k, 0, 0);
-    yield* folio_trylock(k, nf);
-    if (yield* swapcache_prepare(k, entry, 1)) {
-      // pinned by someone else (or freed): the outer loop comes back to it
-      yield* folio_unlock(k, nf);
-      folio_put(k, nf);
-      yield* put_swap_entry(k, entry, sref);
-      return;
-    }
-    nf.memcg = yield* lookup_swap_cgroup_id(k, entry);
-    yield* swap_cache_add_folio(k, nf, entry);
-    yield* memcg1_swapin(k, entry, 1);
-    yield* folio_add_lru(k, nf);
-    // swap_read_folio unlocks the folio once the data is in
-    yield* swap_read_folio(k, nf);
-    folio = nf;
+    // read_swap_cache_async; if pinned by someone else (or freed), the outer loop comes back to it
+    const got = yield* __read_swap_cache_async(k, entry, sref, 'recorded');
+    if (typeof got === 'number') return;
+    folio = got;
   }
   yield* folio_lock(k, folio);
   yield* folio_wait_writeback(k, folio);

@@ -1,6 +1,7 @@
 // Sizes and switches of the simulated kernel. Every size is a parameter so that small configurations reach every
 // boundary (cluster ends, device ends, a full zswap pool) in a handful of operations.
 import type { FaultName } from './faults.ts';
+import type { DesignName } from './swap.ts';
 
 export type MemcgMode = 'v1-memsw' | 'v2';
 
@@ -16,6 +17,8 @@ export interface DeviceConfig {
 }
 
 export interface KernelConfig {
+  /** Which swap-slot layer runs under the shared mm code (see swap.ts). Default 'v6'. */
+  readonly design: DesignName;
   /** Virtual slots per vswap cluster (`VSWAP_CLUSTER_SIZE`, 512 in the kernel); a power of two. Default 8. */
   readonly clusterSize: number;
   /** Physical swap devices, in priority order. Default: one device of 16 slots in clusters of 4. */
@@ -35,6 +38,7 @@ export interface KernelConfig {
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
+  design: 'v6',
   clusterSize: 8,
   devices: [{ slots: 16, clusterSize: 4 }],
   zswapCapacity: 4,

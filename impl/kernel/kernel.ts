@@ -1,42 +1,28 @@
-// The simulated kernel's whole state, in one object owned by one run (like loom's execution table): the vswap
-// allocator, the physical devices, zswap, memcgs, the LRU and the registered mms. Every kernel function takes it
-// as `k`. It also carries the instrumentation (slot event records) and the VM_WARN_ON / VM_BUG_ON checks.
-import type { PhysicalEventType, SlotEventListener, VirtualEventType } from '../../model/events.ts';
-import { resolveConfig, nrOrders } from './config.ts';
+// The simulated kernel's whole state, in one object owned by one run (like loom's execution table). This base holds
+// what every design shares: memcgs, the LRU, folios, mms, zswap's pool and LRU, the swapon locks, the physical
+// devices; each design's subclass adds its swap-slot layer and binds `swap`, the operations the shared mm code
+// calls. Every kernel function takes the kernel as `k`. It also carries the instrumentation (slot event records)
+// and the VM_WARN_ON / VM_BUG_ON checks.
+import type { PhysicalEventType, SlotEventListener, VirtualEventType, VirtualSlotView } from '../../model/events.ts';
 import type { KernelConfig } from './config.ts';
 import type { FaultName } from './faults.ts';
-import type { Folio } from './folio.ts';
-import { MemCgroup } from './memcontrol.ts';
-import type { MmStruct } from './mm.ts';
-import type { LocalLock, Machine, Mutex, SpinLock } from './sim.ts';
-import { SwapDevice } from './swapfile.ts';
-import type { VswapCluster } from './vswap_types.ts';
-import { clusterIdx, idxWithin } from './vswap_types.ts';
-import type { ZswapEntry } from './zswap_types.ts';
+import type { Folio } from './mm/folio.ts';
+import { MemCgroup } from './mm/memcontrol.ts';
+import type { MmStruct } from './mm/mm.ts';
+import type { ZswapEntry } from './mm/zswap_types.ts';
+import type { Machine, Mutex, SpinLock } from './sim.ts';
+import type { SwapOps, SwpEntry } from './swap.ts';
+import type { SwapInfo } from './swap_info.ts';
 
-export class Kernel {
-  readonly config: KernelConfig;
+export abstract class Kernel {
   readonly faults: ReadonlySet<FaultName>;
   readonly clusterSize: number;
-
-  // mm/vswap.c
-  /** vswap_cluster_map: cluster id -> cluster. */
-  readonly clusterMap = new Map<number, VswapCluster>();
-  /** xa_lock(&vswap_cluster_map), also the global allocator lock. */
-  readonly xaLock: SpinLock;
-  /** partial_clusters_lists[order] */
-  readonly partial: VswapCluster[][];
-  /** percpu_vswap_cluster.clusters[order], per CPU. */
-  readonly percpuClusters: (VswapCluster | null)[][];
-  /** percpu_vswap_cluster.lock */
-  readonly percpuLock: LocalLock;
-  /** vswap_used */
-  vswapUsed = 0;
-  /** vswap_alloc_reject */
-  vswapAllocReject = 0;
+  /** The swap layer of this design, as the mm code calls it. */
+  abstract readonly swap: SwapOps;
+  /** Physical swap devices, by swap type. */
+  abstract readonly devices: readonly SwapInfo[];
 
   // mm/swapfile.c
-  readonly devices: SwapDevice[];
   /** swapon_mutex: swapon's publish step and the end of swapoff (not try_to_unuse). */
   readonly swaponMutex: Mutex;
   /** swap_lock: swap_info[] flags (SWP_USED, SWP_WRITEOK) and the avail lists. */
@@ -64,23 +50,16 @@ export class Kernel {
 
   constructor(
     readonly m: Machine,
-    config: Partial<KernelConfig> = {},
+    readonly config: KernelConfig,
     readonly listener?: SlotEventListener,
   ) {
-    this.config = resolveConfig(config);
-    this.faults = new Set(this.config.faults);
-    this.clusterSize = this.config.clusterSize;
-    this.xaLock = m.spinlock('vswap_cluster_map.xa_lock');
-    this.percpuLock = m.localLock('percpu_vswap_cluster.lock');
-    const orders = nrOrders(this.config);
-    this.partial = Array.from({ length: orders }, () => []);
-    this.percpuClusters = Array.from({ length: m.cpus }, () => new Array<VswapCluster | null>(orders).fill(null));
+    this.faults = new Set(config.faults);
+    this.clusterSize = config.clusterSize;
     this.swaponMutex = m.mutex('swapon_mutex');
     this.swapLock = m.spinlock('swap_lock');
     this.lruLock = m.spinlock('lruvec->lru_lock');
     this.zswapLruLock = m.spinlock('list_lru_one->lock');
-    this.devices = this.config.devices.map((d, i) => new SwapDevice(m, i, d.slots, d.clusterSize, d.bad ?? []));
-    this.memcgs = Array.from({ length: this.config.memcgs + 1 }, (_, id) => new MemCgroup(id, this.config.memcgSwapMax));
+    this.memcgs = Array.from({ length: config.memcgs + 1 }, (_, id) => new MemCgroup(id, config.memcgSwapMax));
   }
 
   faultOn(name: FaultName): boolean {
@@ -101,31 +80,21 @@ export class Kernel {
     if (cond) this.m.fail('bug', `VM_BUG_ON: ${what}`);
   }
 
-  /** Instrumentation: one record per change of one virtual slot, with the descriptor's view right after it. */
-  emitVirtual(cluster: VswapCluster, slot: number, event: VirtualEventType, by: string): void {
-    const i = idxWithin(slot, this.clusterSize);
-    this.warnOn(clusterIdx(slot, this.clusterSize) !== cluster.id, `slot ${slot} is not in cluster ${cluster.id}`);
-    const d = cluster.descriptors[i]!;
+  /** Instrumentation: one record per change of one swap entry, with the swap layer's view right after it. */
+  emitVirtualView(slot: SwpEntry, event: VirtualEventType, by: string, after: VirtualSlotView): void {
     // a listener (the refinement oracle) notes the event with the chart state it leads to; without one, note it here
-    if (!this.listener) this.m.trace(`vswap ${slot} ${event}`);
-    this.listener?.({
-      space: 'virtual',
-      slot,
-      event: { type: event },
-      after: { allocated: cluster.bitmap[i]!, swapCount: d.swapCount, inSwapcache: d.inSwapcache, type: d.type },
-      by,
-    });
+    if (!this.listener) this.m.trace(`${this.swap.describeSlot(slot)} ${event}`);
+    this.listener?.({ space: 'virtual', slot, event: { type: event }, after, by });
   }
 
   /** Instrumentation: one record per change of one physical slot. */
-  emitPhysical(dev: SwapDevice, offset: number, event: PhysicalEventType, by: string, vswap?: number): void {
+  emitPhysical(dev: SwapInfo, offset: number, event: PhysicalEventType, by: string, vswap?: number): void {
     if (!this.listener) this.m.trace(`swap ${dev.index}:${offset} ${event}`);
-    const state = dev.bad[offset] ? 'bad' : dev.allocated[offset] ? 'allocated' : 'free';
     this.listener?.({
       space: 'physical',
       slot: { dev: dev.index, offset },
       event: { type: event },
-      after: { state },
+      after: { state: dev.slotState(offset) },
       by,
       ...(vswap !== undefined ? { vswap } : {}),
     });

@@ -44,6 +44,7 @@ export {
   schedule_timeout,
   irqs_disabled,
   test_bit_locked,
+  refcount_read,
 } from '../sim/index.ts';
 
 export type { SpinLock, LocalLock, Mutex, BitLock, RefcountHandle as Refcount, KObj as MemHandle } from '../sim/index.ts';

@@ -1,34 +1,10 @@
-// A read-only data snapshot of the whole machine for oracles and tests: descriptors, clusters, devices, zswap,
-// memcgs, and how many PTEs hold each virtual slot (counted from the page tables, not from the descriptors).
-import type { SwapType } from '../../model/events.ts';
-import { isShadow } from '../kernel/vswap_types.ts';
-import { refcount_read } from '../sim/index.ts';
+// A read-only data snapshot of the whole machine for oracles and tests: the allocated swap entries and the design's
+// clusters (as the swap layer reports them), devices, zswap, memcgs, folios, and how many PTEs hold each swap entry
+// (counted from the page tables, not from the swap layer).
+import type { ClusterSnapshot, DesignName, SlotSnapshot } from '../kernel/swap.ts';
 import type { World } from './world.ts';
 
-export interface DescSnapshot {
-  readonly slot: number;
-  readonly swapCount: number;
-  readonly inSwapcache: boolean;
-  readonly type: SwapType;
-  readonly memcgid: number;
-  /** The backing union: a physical slot, a zswap object, or nothing. */
-  readonly backing: { readonly dev: number; readonly offset: number } | { readonly zswap: number } | null;
-  /** The swap_cache/shadow union: the cached folio's id, a shadow, or nothing. */
-  readonly cache: { readonly folio: number } | { readonly shadow: number } | null;
-}
-
-export interface ClusterSnapshot {
-  readonly id: number;
-  readonly order: number;
-  readonly count: number;
-  readonly refcnt: number;
-  readonly cached: boolean;
-  readonly full: boolean;
-  readonly onPartialList: boolean;
-  /** CPUs whose per-CPU cache holds it. */
-  readonly cachedOn: readonly number[];
-  readonly bitmap: readonly boolean[];
-}
+export type { ClusterSnapshot, SlotSnapshot };
 
 export interface DeviceSnapshot {
   readonly index: number;
@@ -68,69 +44,50 @@ export interface FolioSnapshot {
 }
 
 export interface WorldSnapshot {
-  /** Every allocated descriptor, by slot. */
-  readonly descriptors: readonly DescSnapshot[];
+  readonly design: DesignName;
+  /** Every allocated swap entry (what PTEs may hold), by entry. */
+  readonly slots: readonly SlotSnapshot[];
+  /** The design's allocation clusters. */
   readonly clusters: readonly ClusterSnapshot[];
+  /** What the design itself finds wrong with its structures if the machine is quiet (e.g. a cluster never freed). */
+  readonly swapProblems: readonly string[];
   readonly devices: readonly DeviceSnapshot[];
   readonly zswap: readonly ZswapSnapshot[];
   /** Indexed by memcg id; index 0 ("no memcg") included for completeness. */
   readonly memcgs: readonly MemcgSnapshot[];
   /** Live (not freed) folios. */
   readonly folios: readonly FolioSnapshot[];
-  /** slot -> number of PTEs (in all live mms) holding that virtual entry. */
+  /** entry -> number of PTEs (in all live mms) holding it. */
   readonly pteRefs: ReadonlyMap<number, number>;
-  readonly vswapUsed: number;
   readonly liveMms: number;
+  /** How the design names an entry in reports ("vswap 5", "swap0:5"). */
+  readonly describe: (entry: number) => string;
 }
 
 /** inspect: the snapshot (plain, no scheduling point, changes nothing). */
 export function inspect(w: World): WorldSnapshot {
   const k = w.k;
-  const descriptors: DescSnapshot[] = [];
-  const clusters: ClusterSnapshot[] = [];
-  for (const c of [...k.clusterMap.values()].sort((a, b) => a.id - b.id)) {
-    c.bitmap.forEach((on, i) => {
-      if (!on) return;
-      const d = c.descriptors[i]!;
-      const sc = d.swapCache;
-      descriptors.push({
-        slot: c.id * k.clusterSize + i,
-        swapCount: d.swapCount,
-        inSwapcache: d.inSwapcache,
-        type: d.type,
-        memcgid: d.memcgid,
-        backing: d.slot ? { dev: d.slot.dev, offset: d.slot.offset } : d.zswapEntry ? { zswap: d.zswapEntry.id } : null,
-        cache: sc === null ? null : isShadow(sc) ? { shadow: sc.shadow } : { folio: sc.id },
-      });
-    });
-    clusters.push({
-      id: c.id,
-      order: c.order,
-      count: c.count,
-      refcnt: refcount_read(w.m, c.refcnt),
-      cached: c.cached,
-      full: c.full,
-      onPartialList: c.onList,
-      cachedOn: k.percpuClusters.flatMap((orders, cpu) => (orders.includes(c) ? [cpu] : [])),
-      bitmap: [...c.bitmap],
-    });
-  }
   const pteRefs = new Map<number, number>();
   for (const mm of k.mms) {
     for (const pte of mm.ptes.values()) if (pte.kind === 'swap') pteRefs.set(pte.entry, (pteRefs.get(pte.entry) ?? 0) + 1);
   }
   return {
-    descriptors,
-    clusters,
-    devices: k.devices.map((si) => ({
-      index: si.index,
-      on: si.on,
-      writeOk: si.writeOk,
-      inuse: si.inuse,
-      allocated: [...si.allocated],
-      bad: [...si.bad],
-      rmap: [...si.rmap],
-    })),
+    design: k.swap.design,
+    slots: k.swap.inspectSlots(),
+    clusters: k.swap.inspectClusters(),
+    swapProblems: k.swap.quiescenceProblems(),
+    devices: k.devices.map((si) => {
+      const offs = Array.from({ length: si.slots }, (_, off) => off);
+      return {
+        index: si.index,
+        on: si.on,
+        writeOk: si.writeOk,
+        inuse: si.inuse,
+        allocated: offs.map((off) => si.slotState(off) === 'allocated'),
+        bad: offs.map((off) => si.slotState(off) === 'bad'),
+        rmap: offs.map((off) => si.rmapOf(off)),
+      };
+    }),
     zswap: k.zswapPool.map((ze) => ({ id: ze.id, swpentry: ze.swpentry, value: ze.value })),
     memcgs: k.memcgs.map((mc) => ({ id: mc.id, swapCharge: mc.swapCharge, idRefs: mc.idRefs })),
     folios: k.folios
@@ -148,7 +105,7 @@ export function inspect(w: World): WorldSnapshot {
         contents: [...f.contents],
       })),
     pteRefs,
-    vswapUsed: k.vswapUsed,
     liveMms: k.mms.length,
+    describe: (entry) => k.swap.describeSlot(entry),
   };
 }

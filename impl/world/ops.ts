@@ -1,17 +1,16 @@
 // The operations a workload performs, each a generator task to spawn on a CPU. Process operations model a user
 // access or syscall of that process; background ones model kernel threads and administration.
-import { do_anonymous_page, do_swap_page, do_wp_page } from '../kernel/fault.ts';
-import type { Folio } from '../kernel/folio.ts';
-import { copy_page_range } from '../kernel/fork.ts';
-import { folio_isolate_lru, isolate_lru_folios } from '../kernel/lru.ts';
-import { mmput } from '../kernel/mm.ts';
+import { do_anonymous_page, do_swap_page, do_wp_page } from '../kernel/mm/fault.ts';
+import type { Folio } from '../kernel/mm/folio.ts';
+import { copy_page_range } from '../kernel/mm/fork.ts';
+import { folio_isolate_lru, isolate_lru_folios } from '../kernel/mm/lru.ts';
+import { mmput } from '../kernel/mm/mm.ts';
 import type { Task } from '../kernel/sim.ts';
 import { sched, spin_lock, spin_unlock, wait_event } from '../kernel/sim.ts';
-import { swapoff, swapon } from '../kernel/swapon.ts';
-import { shrink_folio_list } from '../kernel/vmscan.ts';
-import { vswap_cpu_dead } from '../kernel/vswap_hotplug.ts';
-import { zap_pte_range } from '../kernel/zap.ts';
-import { zswap_shrink } from '../kernel/zswap.ts';
+import { swapoff, swapon } from '../kernel/mm/swapon.ts';
+import { shrink_folio_list } from '../kernel/mm/vmscan.ts';
+import { zap_pte_range } from '../kernel/mm/zap.ts';
+import { zswap_shrink } from '../kernel/mm/zswap.ts';
 import type { Process, World } from './world.ts';
 
 /** A store to one page: faults it in (new page, swap-in, or copy-on-write) until the PTE is present and writable. */
@@ -124,5 +123,5 @@ export function* op_cpu_offline(w: World, cpu: number): Task {
   if (cpu === m.cpu() || cpu < 0 || cpu >= m.cpus || !m.isOnline(cpu)) return;
   m.setOnline(cpu, false);
   yield* wait_event(m, `cpu${cpu} going down`, () => !m.isOnline(cpu));
-  yield* vswap_cpu_dead(w.k, cpu);
+  yield* w.k.swap.cpu_dead(cpu);
 }

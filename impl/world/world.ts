@@ -1,10 +1,10 @@
 // The workload's side of the machine: processes (an mm each, charged to one memcg) on top of one simulated kernel.
 import type { SlotEventListener } from '../../model/events.ts';
 import type { KernelConfig } from '../kernel/config.ts';
-import { Kernel } from '../kernel/kernel.ts';
-import type { MmStruct } from '../kernel/mm.ts';
-import { mm_alloc } from '../kernel/mm.ts';
-import { setup_swap_device } from '../kernel/swapon.ts';
+import { createKernel } from '../kernel/designs.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { MmStruct } from '../kernel/mm/mm.ts';
+import { mm_alloc } from '../kernel/mm/mm.ts';
 import type { Machine } from '../sim/index.ts';
 
 export interface Process {
@@ -26,9 +26,9 @@ export class World {
     config: Partial<KernelConfig> = {},
     listener?: SlotEventListener,
   ) {
-    this.k = new Kernel(m, config, listener);
+    this.k = createKernel(m, config, listener);
     this.k.devices.forEach((si, i) => {
-      if (this.k.config.devices[i]!.on !== false) setup_swap_device(this.k, si);
+      if (this.k.config.devices[i]!.on !== false) this.k.swap.setup_swap_device(si);
     });
   }
 

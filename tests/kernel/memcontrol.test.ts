@@ -6,7 +6,7 @@ import { op_exit, op_pageout, op_read, op_write } from '../../impl/world/ops.ts'
 import { renderSlots } from '../../impl/world/render.ts';
 import { failureText, harness } from '../world/harness.ts';
 
-const desc = (s: WorldSnapshot, slot: number) => s.descriptors.find((d) => d.slot === slot);
+const desc = (s: WorldSnapshot, slot: number) => s.slots.find((d) => d.slot === slot);
 
 describe('memcg swap accounting', () => {
   it('v1-memsw: memcg1_swapout records the id and charges swap; swap-in clears both', () => {
@@ -51,7 +51,7 @@ describe('memcg swap accounting', () => {
     expect(desc(out!, 1)).toMatchObject({ memcgid: 0, type: 'SWAPFILE', inSwapcache: true });
     const end = inspect(h.w);
     expect(end.memcgs[1]).toMatchObject({ swapCharge: 0, idRefs: 0 });
-    expect(end.descriptors).toEqual([]);
+    expect(end.slots).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });
 

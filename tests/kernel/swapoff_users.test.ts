@@ -2,8 +2,7 @@
 // the device's users reference (taken by tryget_swap_entry for a SWAPFILE slot) is killed and waited for before
 // the device goes off.
 import { describe, expect, it } from 'vitest';
-import { put_swap_entry, tryget_swap_entry } from '../../impl/kernel/vswap_cache.ts';
-import { swapoff, swapon } from '../../impl/kernel/swapon.ts';
+import { swapoff, swapon } from '../../impl/kernel/mm/swapon.ts';
 import { wait_event } from '../../impl/sim/index.ts';
 import { op_exit, op_pageout, op_read, op_write } from '../../impl/world/ops.ts';
 import { failureText, harness } from '../world/harness.ts';
@@ -23,16 +22,16 @@ describe('swapoff and the device users reference', () => {
         yield* op_write(h.w, p, 0, 3);
         yield* op_pageout(h.w, p, 0, 1);
         yield* wait_event(h.m, 'write done', () => !k.folios.some((f) => !f.freed && f.writeback));
-        const ref = yield* tryget_swap_entry(k, 1);
+        const ref = yield* k.swap.get_swap_device(1);
         expect(ref?.si?.index).toBe(0);
         paged = true;
         // swapoff has emptied the device and killed the reference: it now waits for this one
         yield* wait_event(h.m, 'users killed', () => !k.devices[0]!.usersLive);
         seen.push(`on=${k.devices[0]!.on}`);
-        const late = yield* tryget_swap_entry(k, 1);
+        const late = yield* k.swap.get_swap_device(1);
         seen.push(`late si=${late?.si ? late.si.index : 'none'}`);
-        if (late) yield* put_swap_entry(k, 1, late);
-        yield* put_swap_entry(k, 1, ref!);
+        if (late) yield* k.swap.put_swap_device(1, late);
+        yield* k.swap.put_swap_device(1, ref!);
         expect(yield* op_read(h.w, p, 0)).toBe(3);
         yield* op_exit(h.w, p);
       }],

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../impl/sim/index.ts';
 import { test_bit_locked } from '../../impl/sim/index.ts';
-import { zswap_shrink } from '../../impl/kernel/zswap.ts';
+import { zswap_shrink } from '../../impl/kernel/mm/zswap.ts';
 import { op_exit, op_pageout, op_write } from '../../impl/world/ops.ts';
 import { failureText, harness } from '../world/harness.ts';
 

@@ -77,33 +77,34 @@ describe('data oracle', () => {
 
 describe('quiescence oracle', () => {
   const clean: WorldSnapshot = {
-    descriptors: [],
-    clusters: [{ id: 0, order: 0, count: 0, refcnt: 1, cached: true, full: false, onPartialList: false, cachedOn: [1], bitmap: [] }],
+    design: 'v6',
+    slots: [],
+    clusters: [{ space: 'vswap', id: 0, order: 0, count: 0, state: 'refcnt=1 cached@cpu1', bitmap: [] }],
+    swapProblems: [],
     devices: [{ index: 0, on: true, writeOk: true, inuse: 0, allocated: [false, false], bad: [false, true], rmap: [0, 0] }],
     zswap: [],
     memcgs: [{ id: 1, swapCharge: 0, idRefs: 0 }],
     folios: [],
     pteRefs: new Map(),
-    vswapUsed: 0,
     liveMms: 0,
+    describe: (e) => `vswap ${e}`,
   };
 
   it('accepts an idle machine whose only cluster is held by a per-CPU cache', () => {
     expect(quiescenceProblems(clean)).toEqual([]);
   });
 
-  it('names every kind of leftover', () => {
+  it('names every kind of leftover, and what the design reports about its own structures', () => {
     const leaky: WorldSnapshot = {
       ...clean,
-      descriptors: [{ slot: 9, swapCount: 1, inSwapcache: false, type: 'ZERO', memcgid: 1, backing: null, cache: null }],
-      clusters: [{ ...clean.clusters[0]!, count: 1, refcnt: 2 }],
+      slots: [{ slot: 9, swapCount: 1, inSwapcache: false, type: 'ZERO', memcgid: 1, backing: null, cache: null }],
+      swapProblems: ['vswap cluster 0 not released: count=1 refcnt=2'],
       devices: [{ ...clean.devices[0]!, allocated: [true, false], rmap: [9, 0], inuse: 1 }],
       zswap: [{ id: 4, swpentry: 9, value: 2 }],
       memcgs: [{ id: 1, swapCharge: 1, idRefs: 1 }],
-      vswapUsed: 1,
     };
     const p = quiescenceProblems(leaky).join('\n');
-    for (const want of ['vswap slot 9 leaked', 'vswap cluster 0 not released', 'swap0:0 still allocated', 'zswap entry 4', 'memcg 1 swap charge 1', 'vswap_used=1']) {
+    for (const want of ['vswap 9 leaked', 'vswap cluster 0 not released', 'swap0:0 still allocated', 'zswap entry 4 (for vswap 9)', 'memcg 1 swap charge 1']) {
       expect(p).toContain(want);
     }
   });

@@ -65,7 +65,7 @@ function runOnce(seed: number, memcgMode: 'v1-memsw' | 'v2'): string[] {
   if (res.ok) {
     const s = inspect(h.w);
     // what may legitimately remain: swap-cache-only slots of unmapped folios still on the LRU
-    const stuck = s.descriptors.filter((d) => d.swapCount !== 0 || !d.inSwapcache);
+    const stuck = s.slots.filter((d) => d.swapCount !== 0 || !d.inSwapcache);
     if (stuck.length) problems.push(`left behind: ${JSON.stringify(stuck)}`);
     if (s.memcgs.some((m) => m.swapCharge < 0 || m.idRefs < 0)) problems.push('negative memcg counters');
   }

@@ -20,14 +20,14 @@ describe('thin end-to-end path', () => {
     }]);
     expect(failureText(res)).toBe('ok');
     console.log(`after pageout:\n${renderSlots(mid, [1])}`);
-    expect(mid.descriptors).toEqual([
+    expect(mid.slots).toEqual([
       { slot: 1, swapCount: 1, inSwapcache: false, type: 'ZSWAP', memcgid: 1, backing: { zswap: 1 }, cache: { shadow: expect.any(Number) } },
     ]);
     expect(mid.pteRefs.get(1)).toBe(1);
     expect(got).toBe(42);
     const end = inspect(h.w);
     console.log(`after exit:\n${renderSlots(end, [1])}`);
-    expect(end.descriptors).toEqual([]);
+    expect(end.slots).toEqual([]);
     expect(end.zswap).toEqual([]);
     expect(h.eventsOf(1)).toEqual(['ALLOC', 'DUP', 'STORE_ZSWAP', 'CACHE_DEL', 'CACHE_ADD', 'LOAD', 'STORE_FOLIO', 'PUT', 'CACHE_DEL', 'FREE']);
     expect(h.mismatches).toEqual([]);

@@ -2,7 +2,6 @@
 // every scheduling point that each slot's descriptor still equals the `after` view of the last record emitted for
 // it (so a change made without a record, or a record with a wrong view, is caught at the next step).
 import type { KernelConfig } from '../../impl/kernel/config.ts';
-import { clusterIdx, idxWithin } from '../../impl/kernel/vswap_types.ts';
 import { ChoicesScheduler, Machine, RoundRobinScheduler } from '../../impl/sim/index.ts';
 import type { RunResult, Runnable, Scheduler, Task } from '../../impl/sim/index.ts';
 import { World } from '../../impl/world/world.ts';
@@ -12,7 +11,7 @@ export interface Harness {
   readonly m: Machine;
   readonly w: World;
   readonly records: SlotEventRecord[];
-  /** Mismatches between records and descriptors found so far. */
+  /** Mismatches between records and the swap layer's state found so far. */
   readonly mismatches: string[];
   /** Spawns tasks (name, CPU, body) and runs the machine once to quiescence or failure. */
   run(...tasks: readonly [string, number, () => Task<unknown>][]): RunResult;
@@ -48,23 +47,17 @@ export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; ch
     const k = w.k;
     for (const [slot, r] of lastVirtual) {
       if (r.space !== 'virtual') continue;
-      const c = k.clusterMap.get(clusterIdx(slot, k.clusterSize));
-      const i = idxWithin(slot, k.clusterSize);
-      const d = c?.descriptors[i];
-      const now = { allocated: c?.bitmap[i] ?? false, swapCount: d?.swapCount ?? 0, inSwapcache: d?.inSwapcache ?? false };
-      const want = { allocated: r.after.allocated, swapCount: r.after.swapCount, inSwapcache: r.after.inSwapcache };
-      const typeOk = !now.allocated || d?.type === r.after.type;
-      // a slot whose bit is clear has no live descriptor (folio_alloc_swap initialises a new cluster's
-      // descriptors before it sets the bits, with no lock held): only "free" is compared then
-      const freeBoth = !now.allocated && !want.allocated;
-      if (!freeBoth && (JSON.stringify(now) !== JSON.stringify(want) || !typeOk)) {
-        mismatches.push(`vswap ${slot}: descriptor ${JSON.stringify({ ...now, type: d?.type })} but last record ${r.event.type} said ${JSON.stringify(r.after)}`);
+      const now = k.swap.slotView(slot);
+      // a free slot has no live descriptor or table entry (a new cluster's descriptors are initialised before its
+      // bits are set, with no lock held): only "free" is compared then
+      if (!now.allocated && !r.after.allocated) continue;
+      if (JSON.stringify(now) !== JSON.stringify(r.after)) {
+        mismatches.push(`${k.swap.describeSlot(slot)}: swap layer says ${JSON.stringify(now)} but last record ${r.event.type} said ${JSON.stringify(r.after)}`);
       }
     }
     for (const [key, r] of lastPhysical) {
       if (r.space !== 'physical') continue;
-      const si = k.devices[r.slot.dev]!;
-      const state = si.bad[r.slot.offset] ? 'bad' : si.allocated[r.slot.offset] ? 'allocated' : 'free';
+      const state = k.devices[r.slot.dev]!.slotState(r.slot.offset);
       if (state !== r.after.state) mismatches.push(`swap ${key}: state ${state} but last record ${r.event.type} said ${r.after.state}`);
     }
   };

@@ -1,4 +1,5 @@
 // Fork/exit, zswap writeback, swapoff with slots in every state, swapon with bad slots, and CPU offline.
+import { asV6, v6Clusters, type V6ClusterSnapshot } from '../../impl/kernel/v6/design.ts';
 import { describe, expect, it } from 'vitest';
 import type { WorldSnapshot } from '../../impl/world/inspect.ts';
 import { inspect } from '../../impl/world/inspect.ts';
@@ -18,7 +19,7 @@ import type { Process } from '../../impl/world/world.ts';
 import { renderSlots } from '../../impl/world/render.ts';
 import { failureText, harness } from './harness.ts';
 
-const desc = (s: WorldSnapshot, slot: number) => s.descriptors.find((d) => d.slot === slot);
+const desc = (s: WorldSnapshot, slot: number) => s.slots.find((d) => d.slot === slot);
 
 describe('process lifecycle and background paths', () => {
   it('fork shares a swapped slot (DUP) and a COW page; both exit cleanly', () => {
@@ -53,7 +54,7 @@ describe('process lifecycle and background paths', () => {
     expect(reads).toEqual([6, 60, 5, 5]);
     expect(h.eventsOf(2).filter((e) => e === 'DUP')).toHaveLength(2);
     const end = inspect(h.w);
-    expect(end.descriptors).toEqual([]);
+    expect(end.slots).toEqual([]);
     expect(end.zswap).toEqual([]);
     expect(end.folios).toEqual([]);
     expect(h.mismatches).toEqual([]);
@@ -85,7 +86,7 @@ describe('process lifecycle and background paths', () => {
     expect(desc(rc, 1)).toMatchObject({ type: 'SWAPFILE', inSwapcache: false });
     expect(got).toBe(31);
     expect(h.eventsOf(1).slice(0, 6)).toEqual(['ALLOC', 'DUP', 'STORE_ZSWAP', 'CACHE_DEL', 'CACHE_ADD', 'ZSWAP_WRITEBACK']);
-    expect(inspect(h.w).descriptors).toEqual([]);
+    expect(inspect(h.w).slots).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });
 
@@ -127,7 +128,7 @@ describe('process lifecycle and background paths', () => {
     expect(h.physEventsOf(0, 1)).toEqual(['MARK_BAD', 'SWAPOFF']);
     expect(h.physEventsOf(0, 0)).toEqual(['PHYS_ALLOC', 'PHYS_FREE', 'SWAPOFF']);
     expect(reads).toEqual([10, 11, 22, 0]);
-    expect(inspect(h.w).descriptors).toEqual([]);
+    expect(inspect(h.w).slots).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });
 
@@ -155,23 +156,26 @@ describe('process lifecycle and background paths', () => {
     const h = harness({ zswapCapacity: 4 }, { cpus: 2 });
     const p = h.w.createProcess(0);
     const snaps: WorldSnapshot[] = [];
+    const clusters: V6ClusterSnapshot[][] = [];
     const res = h.run(
       ['P', 1, function* () {
         yield* op_write(h.w, p, 0, 3);
         yield* op_pageout(h.w, p, 0, 1);
         snaps.push(inspect(h.w));
+        clusters.push(v6Clusters(asV6(h.w.k)));
       }],
       ['hotplug', 0, function* () {
         yield* op_cpu_offline(h.w, 1);
         snaps.push(inspect(h.w));
+        clusters.push(v6Clusters(asV6(h.w.k)));
         yield* op_exit(h.w, p);
       }],
     );
     expect(failureText(res)).toBe('ok');
     const [cached, dead] = snaps as [WorldSnapshot, WorldSnapshot];
     console.log(`before offline:\n${renderSlots(cached, [1])}\nafter offline:\n${renderSlots(dead, [1])}`);
-    expect(cached.clusters[0]).toMatchObject({ id: 0, cached: true, cachedOn: [1], refcnt: 2, count: 1 });
-    expect(dead.clusters[0]).toMatchObject({ id: 0, cached: false, cachedOn: [], refcnt: 1, count: 1, onPartialList: false });
+    expect(clusters[0]![0]).toMatchObject({ id: 0, cached: true, cachedOn: [1], refcnt: 2, count: 1 });
+    expect(clusters[1]![0]).toMatchObject({ id: 0, cached: false, cachedOn: [], refcnt: 1, count: 1, onPartialList: false });
     expect(inspect(h.w).clusters).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });

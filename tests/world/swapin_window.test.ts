@@ -72,7 +72,7 @@ describe('swap-in folio lock window', () => {
       expect(got, `phase ${at}`).toBe(42);
       expect(h.mismatches, `phase ${at}`).toEqual([]);
       const s = inspect(h.w);
-      expect(s.descriptors.filter((d) => d.swapCount !== 0 || !d.inSwapcache), `phase ${at}`).toEqual([]);
+      expect(s.slots.filter((d) => d.swapCount !== 0 || !d.inSwapcache), `phase ${at}`).toEqual([]);
     }
   });
 });

@@ -6,7 +6,7 @@ import { op_exit, op_map_large, op_pageout, op_read, op_write } from '../../impl
 import { renderSlots } from '../../impl/world/render.ts';
 import { failureText, harness } from './harness.ts';
 
-const desc = (s: WorldSnapshot, slot: number) => s.descriptors.find((d) => d.slot === slot);
+const desc = (s: WorldSnapshot, slot: number) => s.slots.find((d) => d.slot === slot);
 
 describe('swap-out and swap-in per backing', () => {
   it('zero-filled page -> ZERO, read back as 0 without storage', () => {
@@ -27,7 +27,7 @@ describe('swap-out and swap-in per backing', () => {
     expect(out!.zswap).toEqual([]);
     expect(got).toBe(0);
     expect(h.eventsOf(1)).toEqual(['ALLOC', 'DUP', 'STORE_ZERO', 'CACHE_DEL', 'CACHE_ADD', 'LOAD', 'PUT', 'CACHE_DEL', 'FREE']);
-    expect(inspect(h.w).descriptors).toEqual([]);
+    expect(inspect(h.w).slots).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });
 
@@ -56,7 +56,7 @@ describe('swap-out and swap-in per backing', () => {
     // the read found the folio in the swap cache: the PTE's reference moved to it
     expect(desc(afterIn, 1)).toMatchObject({ type: 'SWAPFILE', swapCount: 0, inSwapcache: true });
     const end = inspect(h.w);
-    expect(end.descriptors).toEqual([]);
+    expect(end.slots).toEqual([]);
     expect(end.devices[0]!.allocated.every((a) => !a)).toBe(true);
     expect(end.memcgs[1]!.swapCharge).toBe(0);
     expect(h.physEventsOf(0, 0)).toEqual(['PHYS_ALLOC', 'PHYS_FREE']);
@@ -80,7 +80,7 @@ describe('swap-out and swap-in per backing', () => {
     expect(desc(out!, 1)).toMatchObject({ type: 'FOLIO', swapCount: 1, inSwapcache: true, backing: null });
     expect(out!.folios.find((f) => f.swap === 1)).toMatchObject({ dirty: true, mapcount: 0, lru: true });
     expect(got).toBe(9);
-    expect(inspect(h.w).descriptors).toEqual([]);
+    expect(inspect(h.w).slots).toEqual([]);
     expect(h.mismatches).toEqual([]);
   });
 
@@ -108,7 +108,7 @@ describe('swap-out and swap-in per backing', () => {
     expect(out!.memcgs[2]!.swapCharge).toBe(4);
     expect(reads).toEqual([10, 11, 12, 13]);
     const end = inspect(h.w);
-    expect(end.descriptors).toEqual([]);
+    expect(end.slots).toEqual([]);
     expect(end.devices[0]!.inuse).toBe(0);
     expect(end.memcgs[2]).toMatchObject({ swapCharge: 0, idRefs: 0 });
     expect(h.mismatches).toEqual([]);

@@ -1,10 +1,9 @@
 // fork (mm/memory.c copy_page_range / copy_pte_range): the child shares present pages copy-on-write and takes one
 // reference on each swap slot its copied PTEs hold (swap_duplicate_nr over runs of consecutive entries).
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel.ts';
 import type { MmStruct, Pte } from './mm.ts';
-import type { Task } from './sim.ts';
-import { spin_lock, spin_lock_nested, spin_unlock } from './sim.ts';
-import { swap_duplicate_nr } from './vswap_free.ts';
+import type { Task } from '../sim.ts';
+import { spin_lock, spin_lock_nested, spin_unlock } from '../sim.ts';
 
 /** copy_page_range: copies every PTE of src into the empty dst. */
 export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task {
@@ -30,7 +29,7 @@ export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task 
       if (pages[i + n] !== page + n || next?.kind !== 'swap' || next.entry !== pte.entry + n) break;
       n++;
     }
-    if ((yield* swap_duplicate_nr(k, pte.entry, n)) < 0) {
+    if ((yield* k.swap.swap_dup_entries_direct(pte.entry, n)) < 0) {
       return k.m.fail('bug', `copy_pte_range: swap PTE at page ${page} refers to a dead slot ${pte.entry}`);
     }
     for (let j = 0; j < n; j++) dst.ptes.set(page + j, { kind: 'swap', entry: pte.entry + j });

@@ -1,26 +1,24 @@
 // Unmapping (mm/memory.c zap_pte_range): present pages drop their folio reference; runs of swap PTEs drop their
-// slot references in one free_swap_and_cache_nr each.
+// slot references in one swap_put_entries_direct each (v6: free_swap_and_cache_nr).
 import { folio_put, folio_trylock, folio_unlock } from './folio.ts';
 import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel.ts';
 import type { MmStruct, Pte } from './mm.ts';
-import type { Task } from './sim.ts';
-import { spin_lock, spin_unlock } from './sim.ts';
-import { folio_free_swap } from './vswap_cache.ts';
-import { free_swap_and_cache_nr } from './vswap_free.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { Task } from '../sim.ts';
+import { spin_lock, spin_unlock } from '../sim.ts';
+import type { SwpEntry } from '../swap.ts';
 
 /** zap_nonpresent_ptes' swap part: drops nr references from a run of entries. */
 function* zap_swap_run(k: Kernel, entry: SwpEntry, nr: number): Task {
-  const cs = k.clusterSize;
+  const cs = k.swap.clusterSizeOf(entry);
   const boundary = Array.from({ length: nr - 1 }, (_, j) => j + 1).find((b) => (entry + b) % cs === 0);
   if (k.faultOn('zap-leak') && boundary !== undefined) {
     // fault 'zap-leak': the run is cut at the cluster boundary and the boundary entry is skipped
-    yield* free_swap_and_cache_nr(k, entry, boundary);
-    if (nr - boundary - 1 > 0) yield* free_swap_and_cache_nr(k, entry + boundary + 1, nr - boundary - 1);
+    yield* k.swap.swap_put_entries_direct(entry, boundary);
+    if (nr - boundary - 1 > 0) yield* k.swap.swap_put_entries_direct(entry + boundary + 1, nr - boundary - 1);
     return;
   }
-  yield* free_swap_and_cache_nr(k, entry, nr);
+  yield* k.swap.swap_put_entries_direct(entry, nr);
 }
 
 /** zap_pte_range: clears the PTEs of [start, start + nr). */
@@ -62,7 +60,7 @@ export function* zap_pte_range(k: Kernel, mm: MmStruct, start: number, nr: numbe
 /** free_swap_cache: an unmapped swap-cache folio whose lock is free gives its swap back. */
 function* free_swap_cache(k: Kernel, f: Folio): Task {
   if (f.swapcache && !f.mapcount && (yield* folio_trylock(k, f))) {
-    yield* folio_free_swap(k, f);
+    yield* k.swap.folio_free_swap(f);
     yield* folio_unlock(k, f);
   }
 }

@@ -1,11 +1,11 @@
 // The swap cache kept in the descriptors (mm/vswap.c): pinning (swapcache_prepare / swapcache_clear), adding and
 // deleting folios under the cluster lock with interrupts off, reclaim's removal, folio_free_swap, lookups, and
 // the cluster pin of tryget_swap_entry.
-import type { Folio } from './folio.ts';
-import { folio_try_get } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import { memcg1_swapout } from './memcontrol.ts';
-import type { Task } from './sim.ts';
+import type { Folio } from '../mm/folio.ts';
+import { folio_try_get } from '../mm/folio.ts';
+import type { V6Kernel } from './design.ts';
+import { memcg1_swapout } from '../mm/memcontrol.ts';
+import type { Task } from '../sim.ts';
 import {
   rcu_read_lock,
   rcu_read_unlock,
@@ -14,29 +14,26 @@ import {
   spin_lock,
   spin_lock_irq,
   spin_unlock_irq,
-} from './sim.ts';
-import type { SwapDevice } from './swapfile.ts';
+} from '../sim.ts';
 import { swap_slot_put_swap_info, swap_slot_tryget_swap_info } from './swapfile.ts';
 import { vswap_cluster_free } from './vswap_alloc.ts';
 import { swp_entry_to_swp_slot } from './vswap_backing.ts';
 import { descOf, EEXIST, ENOENT, vswap_free_nr } from './vswap_free.ts';
 import { __vswap_iter, cluster_unlock, cluster_unlock_irq, heldCluster, noCluster, vswap_iter, vswap_iter_done, xa_load } from './vswap_iter.ts';
 import type { SwpEntry, VswapCluster } from './vswap_types.ts';
+import { folio_matches_swap_entry, type SwapRef } from '../swap.ts';
+
+export { folio_matches_swap_entry };
 import { clusterIdx, isShadow } from './vswap_types.ts';
 
-/** folio_matches_swap_entry */
-export function folio_matches_swap_entry(f: Folio, entry: SwpEntry): boolean {
-  return f.swapcache && entry >= f.swap && entry < f.swap + f.nr;
-}
-
-function* clusterOf(k: Kernel, entry: SwpEntry, who: string): Task<VswapCluster> {
+function* clusterOf(k: V6Kernel, entry: SwpEntry, who: string): Task<VswapCluster> {
   const c = yield* xa_load(k, clusterIdx(entry, k.clusterSize));
   if (!c) return k.m.fail('bug', `VM_WARN_ON: ${who}: no vswap cluster for slot ${entry}`);
   return c;
 }
 
 /** __swapcache_clear: in_swapcache 1 -> 0 on nr slots, freeing those without PTE references; lock held. */
-export function* __swapcache_clear(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: number, by: string): Task {
+export function* __swapcache_clear(k: V6Kernel, c: VswapCluster, entry: SwpEntry, nr: number, by: string): Task {
   let freeStart = entry;
   let freeNr = 0;
   for (let i = 0; i < nr; i++) {
@@ -54,7 +51,7 @@ export function* __swapcache_clear(k: Kernel, c: VswapCluster, entry: SwpEntry, 
 }
 
 /** swapcache_clear: drops the swap-cache pin of nr slots of one cluster. */
-export function* swapcache_clear(k: Kernel, entry: SwpEntry, nr: number): Task {
+export function* swapcache_clear(k: V6Kernel, entry: SwpEntry, nr: number): Task {
   if (!nr) return;
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
@@ -66,7 +63,7 @@ export function* swapcache_clear(k: Kernel, entry: SwpEntry, nr: number): Task {
 }
 
 /** swapcache_prepare: pins nr slots for a swap-cache folio; -EEXIST if one is pinned, -ENOENT if one is dead. */
-export function* swapcache_prepare(k: Kernel, entry: SwpEntry, nr: number): Task<number> {
+export function* swapcache_prepare(k: V6Kernel, entry: SwpEntry, nr: number): Task<number> {
   const ref = noCluster();
   let ret = 0;
   let i = 0;
@@ -92,7 +89,7 @@ export function* swapcache_prepare(k: Kernel, entry: SwpEntry, nr: number): Task
 }
 
 /** swap_cache_add_folio: points the pinned slots at the folio, under the cluster lock with interrupts off. */
-export function* swap_cache_add_folio(k: Kernel, folio: Folio, entry: SwpEntry): Task {
+export function* swap_cache_add_folio(k: V6Kernel, folio: Folio, entry: SwpEntry): Task {
   k.warnOn(folio.swapcache, `swap_cache_add_folio: ${folio} already in the swap cache`);
   folio.refs += folio.nr;
   folio.swapcache = true;
@@ -111,12 +108,12 @@ export function* swap_cache_add_folio(k: Kernel, folio: Folio, entry: SwpEntry):
 }
 
 /** put_swap_folio: drops the swap-cache pin after the folio left the swap cache. */
-export function* put_swap_folio(k: Kernel, folio: Folio, entry: SwpEntry): Task {
+export function* put_swap_folio(k: V6Kernel, folio: Folio, entry: SwpEntry): Task {
   yield* swapcache_clear(k, entry, folio.nr);
 }
 
 /** swap_cache_del_folio: takes a folio out of the swap cache (no shadow) and drops its pin. */
-export function* swap_cache_del_folio(k: Kernel, folio: Folio): Task {
+export function* swap_cache_del_folio(k: V6Kernel, folio: Folio): Task {
   const entry = folio.swap;
   k.warnOn(!folio.swapcache || folio.writeback, `swap_cache_del_folio: ${folio} not removable`);
   yield* rcu_read_lock(k.m);
@@ -136,7 +133,7 @@ export function* swap_cache_del_folio(k: Kernel, folio: Folio): Task {
 }
 
 /** swap_cache_lock_irq: the swap-cache lock of an entry is its vswap cluster's lock, taken with IRQs off. */
-export function* swap_cache_lock_irq(k: Kernel, entry: SwpEntry): Task<VswapCluster> {
+export function* swap_cache_lock_irq(k: V6Kernel, entry: SwpEntry): Task<VswapCluster> {
   yield* rcu_read_lock(k.m);
   const c = yield* clusterOf(k, entry, 'swap_cache_lock_irq');
   yield* spin_lock_irq(k.m, c.lock);
@@ -144,7 +141,7 @@ export function* swap_cache_lock_irq(k: Kernel, entry: SwpEntry): Task<VswapClus
   return c;
 }
 /** swap_cache_unlock_irq */
-export function* swap_cache_unlock_irq(k: Kernel, entry: SwpEntry): Task {
+export function* swap_cache_unlock_irq(k: V6Kernel, entry: SwpEntry): Task {
   yield* rcu_read_lock(k.m);
   const c = yield* clusterOf(k, entry, 'swap_cache_unlock_irq');
   yield* spin_unlock_irq(k.m, c.lock);
@@ -155,7 +152,7 @@ export function* swap_cache_unlock_irq(k: Kernel, entry: SwpEntry): Task {
  * __vswap_remove_mapping: reclaim's removal of a swap-cache folio: leaves a shadow, records the memcg (cgroup v1)
  * and drops the cache pin, freeing slots no PTE holds. Entered with the cluster lock held (IRQs off); unlocks.
  */
-export function* __vswap_remove_mapping(k: Kernel, folio: Folio, entry: SwpEntry, shadow: number): Task {
+export function* __vswap_remove_mapping(k: V6Kernel, folio: Folio, entry: SwpEntry, shadow: number): Task {
   k.warnOn(!folio.swapcache || folio.writeback, `__vswap_remove_mapping: ${folio} not removable`);
   yield* rcu_read_lock(k.m);
   const c = yield* clusterOf(k, entry, '__vswap_remove_mapping');
@@ -173,7 +170,7 @@ export function* __vswap_remove_mapping(k: Kernel, folio: Folio, entry: SwpEntry
 }
 
 /** folio_free_swap: releases a locked folio's slots when no PTE refers to any of them and no write is in flight. */
-export function* folio_free_swap(k: Kernel, folio: Folio): Task<boolean> {
+export function* folio_free_swap(k: V6Kernel, folio: Folio): Task<boolean> {
   const entry = folio.swap;
   if (!folio.swapcache || folio.writeback || !entry) return false;
   yield* rcu_read_lock(k.m);
@@ -206,7 +203,7 @@ export function* folio_free_swap(k: Kernel, folio: Folio): Task<boolean> {
 }
 
 /** vswap_get_swap_cache: the swap-cache folio of a slot with a reference taken, or null. */
-export function* vswap_get_swap_cache(k: Kernel, entry: SwpEntry, cacheOnly: boolean): Task<Folio | null> {
+export function* vswap_get_swap_cache(k: V6Kernel, entry: SwpEntry, cacheOnly: boolean): Task<Folio | null> {
   for (;;) {
     const ref = noCluster();
     yield* rcu_read_lock(k.m);
@@ -229,21 +226,19 @@ export function* vswap_get_swap_cache(k: Kernel, entry: SwpEntry, cacheOnly: boo
 }
 
 /** swap_cache_get_folio */
-export function* swap_cache_get_folio(k: Kernel, entry: SwpEntry): Task<Folio | null> {
+export function* swap_cache_get_folio(k: V6Kernel, entry: SwpEntry): Task<Folio | null> {
   return yield* vswap_get_swap_cache(k, entry, false);
 }
 
 /** What tryget_swap_entry hands back: the cluster is pinned; `si` is a best-effort device reference, or null. */
-export interface SwapEntryRef {
-  readonly si: SwapDevice | null;
-}
+export type SwapEntryRef = SwapRef;
 
 /**
  * tryget_swap_entry: pins the slot's cluster (not the slot's state) so lookups stay valid, then looks up the
  * backing and takes a reference on its device if it has one (swapoff waits for those). null if the cluster is
  * gone or not yet initialised (refcount 0).
  */
-export function* tryget_swap_entry(k: Kernel, entry: SwpEntry): Task<SwapEntryRef | null> {
+export function* tryget_swap_entry(k: V6Kernel, entry: SwpEntry): Task<SwapEntryRef | null> {
   yield* rcu_read_lock(k.m);
   const c = yield* xa_load(k, clusterIdx(entry, k.clusterSize));
   const ok = c !== null && (yield* refcount_inc_not_zero(k.m, c.refcnt));
@@ -254,7 +249,7 @@ export function* tryget_swap_entry(k: Kernel, entry: SwpEntry): Task<SwapEntryRe
 }
 
 /** put_swap_entry: drops the device reference and the cluster pin; the last pin frees the cluster. */
-export function* put_swap_entry(k: Kernel, entry: SwpEntry, ref: SwapEntryRef): Task {
+export function* put_swap_entry(k: V6Kernel, entry: SwpEntry, ref: SwapEntryRef): Task {
   if (ref.si) yield* swap_slot_put_swap_info(k, ref.si);
   yield* rcu_read_lock(k.m);
   const c = yield* clusterOf(k, entry, 'put_swap_entry');

@@ -2,19 +2,20 @@
 // descriptors, bitmap): a stale tryget_swap_entry in that window must fail, and a lookup that takes the cluster
 // lock without pinning first must be reported.
 import { describe, expect, it } from 'vitest';
-import { folio_alloc } from '../../impl/kernel/folio.ts';
-import { folio_alloc_swap } from '../../impl/kernel/vswap_alloc.ts';
-import { put_swap_entry, tryget_swap_entry } from '../../impl/kernel/vswap_cache.ts';
-import { noCluster, vswap_iter, vswap_iter_done } from '../../impl/kernel/vswap_iter.ts';
-import { rcu_read_lock, rcu_read_unlock, refcount_read } from '../../impl/sim/index.ts';
-import type { Task } from '../../impl/sim/index.ts';
-import { failureText, harness } from '../world/harness.ts';
-import type { Harness } from '../world/harness.ts';
+import { asV6 } from '../../../impl/kernel/v6/design.ts';
+import { folio_alloc } from '../../../impl/kernel/mm/folio.ts';
+import { folio_alloc_swap } from '../../../impl/kernel/v6/vswap_alloc.ts';
+import { put_swap_entry, tryget_swap_entry } from '../../../impl/kernel/v6/vswap_cache.ts';
+import { noCluster, vswap_iter, vswap_iter_done } from '../../../impl/kernel/v6/vswap_iter.ts';
+import { rcu_read_lock, rcu_read_unlock, refcount_read } from '../../../impl/sim/index.ts';
+import type { Task } from '../../../impl/sim/index.ts';
+import { failureText, harness } from '../../world/harness.ts';
+import type { Harness } from '../../world/harness.ts';
 
 /** CPU 0 allocates slot 1 in a new cluster 0; CPU 1 waits until cluster 0 is in the map, then runs `probe`. */
 function race(probe: (h: Harness) => Task, choices: number[]): { h: Harness; text: string } {
   const h = harness({ clusterSize: 4 }, { cpus: 2, choices });
-  const k = h.w.k;
+  const k = asV6(h.w.k);
   const res = h.run(
     ['alloc', 0, function* () {
       const folio = folio_alloc(k, 0, 1);
@@ -42,11 +43,11 @@ describe('publication of a new vswap cluster', () => {
     for (let at = 0; at < 40; at++) {
       const choices = alternating(at);
       const { text } = race(function* (h) {
-        const c = h.w.k.clusterMap.get(0)!;
+        const c = asV6(h.w.k).clusterMap.get(0)!;
         const refcntBefore = refcount_read(h.m, c.refcnt);
-        const ref = yield* tryget_swap_entry(h.w.k, 1);
+        const ref = yield* tryget_swap_entry(asV6(h.w.k), 1);
         seen.push({ ok: ref !== null, refcntBefore });
-        if (ref) yield* put_swap_entry(h.w.k, 1, ref);
+        if (ref) yield* put_swap_entry(asV6(h.w.k), 1, ref);
       }, choices);
       expect(text).toBe('ok');
     }
@@ -63,8 +64,8 @@ describe('publication of a new vswap cluster', () => {
       const { text } = race(function* (h) {
         const ref = noCluster();
         yield* rcu_read_lock(h.m);
-        yield* vswap_iter(h.w.k, ref, 1);
-        yield* vswap_iter_done(h.w.k, ref);
+        yield* vswap_iter(asV6(h.w.k), ref, 1);
+        yield* vswap_iter_done(asV6(h.w.k), ref);
         yield* rcu_read_unlock(h.m);
       }, choices);
       texts.push(text);

@@ -1,10 +1,9 @@
 // Reverse mapping (mm/rmap.c): try_to_unmap replaces every PTE mapping a swap-cache folio by its virtual entry,
-// taking one slot reference per PTE.
+// taking one slot reference per PTE (the folio is locked and in the swap cache).
 import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import type { Task } from './sim.ts';
-import { spin_lock, spin_unlock } from './sim.ts';
-import { swap_duplicate_nr } from './vswap_free.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Task } from '../sim.ts';
+import { spin_lock, spin_unlock } from '../sim.ts';
 
 /** try_to_unmap: walks every mm for PTEs of the folio; false if a PTE could not be converted. */
 export function* try_to_unmap(k: Kernel, folio: Folio): Task<boolean> {
@@ -15,7 +14,7 @@ export function* try_to_unmap(k: Kernel, folio: Folio): Task<boolean> {
       if (pte.kind !== 'present' || pte.folio !== folio) continue;
       // try_to_unmap_one: the swap entry of this page takes a reference before it replaces the PTE
       const entry = folio.swap + pte.idx;
-      if ((yield* swap_duplicate_nr(k, entry, 1)) < 0) {
+      if ((yield* k.swap.folio_dup_swap(folio, entry)) < 0) {
         yield* spin_unlock(k.m, mm.ptl);
         return false;
       }

@@ -1,11 +1,11 @@
 // mm/swap_state.c: bringing a swap entry into the swap cache, shared by the swap-in fault and swapoff.
-import type { Folio } from './folio.ts';
-import { folio_alloc, folio_put, folio_trylock, folio_unlock } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import { folio_add_lru } from './lru.ts';
-import { memcg1_swapin } from './memcontrol.ts';
-import { swap_read_folio } from './page_io.ts';
-import type { Task } from './sim.ts';
+import type { Folio } from '../mm/folio.ts';
+import { folio_alloc, folio_put, folio_trylock, folio_unlock } from '../mm/folio.ts';
+import type { V6Kernel } from './design.ts';
+import { folio_add_lru } from '../mm/lru.ts';
+import { memcg1_swapin } from '../mm/memcontrol.ts';
+import { swap_read_folio } from '../mm/page_io.ts';
+import type { Task } from '../sim.ts';
 import { put_swap_entry, swap_cache_add_folio, swapcache_prepare, type SwapEntryRef } from './vswap_cache.ts';
 import { EEXIST } from './vswap_free.ts';
 import { lookup_swap_cgroup_id } from './vswap_memcg.ts';
@@ -17,7 +17,7 @@ import type { SwpEntry } from './vswap_types.ts';
  * dropped. `memcg` is the faulting mm's memcg, or 'recorded' to charge the one recorded for the entry (no mm).
  */
 export function* __read_swap_cache_async(
-  k: Kernel,
+  k: V6Kernel,
   entry: SwpEntry,
   sref: SwapEntryRef,
   memcg: number | 'recorded',

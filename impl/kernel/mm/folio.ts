@@ -1,10 +1,10 @@
 // struct folio and the folio primitives the swap paths use (include/linux/page-flags.h, mm/filemap.c, mm/swap.c).
 // The reference count is a plain field: the kernel changes it with atomics, so callers put a scheduling point
 // where another CPU's view of it matters (folio_try_get, folio_ref_freeze).
-import type { BitLock, Task } from './sim.ts';
-import { lock_bit, sched, trylock_bit, unlock_bit, wait_event } from './sim.ts';
-import type { Kernel } from './kernel.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { BitLock, Task } from '../sim.ts';
+import { lock_bit, sched, trylock_bit, unlock_bit, wait_event } from '../sim.ts';
+import type { Kernel } from '../kernel.ts';
+import type { SwpEntry } from '../swap.ts';
 
 export class Folio {
   /** Per-page contents; 0 is a zero-filled page. */

@@ -1,24 +1,24 @@
 // Changing what backs a virtual slot (mm/vswap.c): folio, zero page, zswap object or physical slot. Each store
 // releases the old backing first, under the cluster lock, with the folio locked in the swap cache.
-import type { PhysSlotId, SwapType, VirtualEventType } from '../../model/events.ts';
-import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import { mem_cgroup_from_id, mem_cgroup_try_charge_swap } from './memcontrol.ts';
-import type { Task } from './sim.ts';
-import { rcu_read_lock, rcu_read_unlock, spin_lock, spin_unlock } from './sim.ts';
+import type { PhysSlotId, SwapType, VirtualEventType } from '../../../model/events.ts';
+import type { Folio } from '../mm/folio.ts';
+import type { V6Kernel } from './design.ts';
+import { mem_cgroup_from_id, mem_cgroup_try_charge_swap } from '../mm/memcontrol.ts';
+import type { Task } from '../sim.ts';
+import { rcu_read_lock, rcu_read_unlock, spin_lock, spin_unlock } from '../sim.ts';
 import { swap_slot_alloc, swap_slot_free_nr } from './swapfile.ts';
 import { descOf, release_backing } from './vswap_free.ts';
 import type { ClusterRef } from './vswap_iter.ts';
 import { heldCluster, noCluster, vswap_iter, vswap_iter_done } from './vswap_iter.ts';
 import type { SwpEntry } from './vswap_types.ts';
 import { setSlot, setZswapEntry } from './vswap_types.ts';
-import type { ZswapEntry } from './zswap_types.ts';
+import type { ZswapEntry } from '../mm/zswap_types.ts';
 
 /**
  * vswap_store_folio: the folio becomes the backing of its slots (type FOLIO). zswap_load uses it to drop its
  * copy (STORE_FOLIO); try_to_unuse uses it to take slots off a device (SWAPOFF_UNUSE for the SWAPFILE ones).
  */
-export function* vswap_store_folio(k: Kernel, entry: SwpEntry, folio: Folio, by = 'vswap_store_folio', swapoff = false): Task {
+export function* vswap_store_folio(k: V6Kernel, entry: SwpEntry, folio: Folio, by = 'vswap_store_folio', swapoff = false): Task {
   k.bugOn(folio.swap !== entry, `vswap_store_folio: ${folio} is not at slot ${entry}`);
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
@@ -43,7 +43,7 @@ export function* vswap_store_folio(k: Kernel, entry: SwpEntry, folio: Folio, by 
  * vswap_check_backing: how many slots from entry share the first slot's backing (same type; contiguous physical
  * slots; same folio). Leaves the last cluster locked in `ref` (the caller unlocks).
  */
-function* vswap_check_backing(k: Kernel, entry: SwpEntry, nr: number, ref: ClusterRef): Task<{ n: number; type: SwapType | null }> {
+function* vswap_check_backing(k: V6Kernel, entry: SwpEntry, nr: number, ref: ClusterRef): Task<{ n: number; type: SwapType | null }> {
   let type: SwapType | null = null;
   let firstSlot: PhysSlotId | null = null;
   let firstFolio: unknown = null;
@@ -67,7 +67,7 @@ function* vswap_check_backing(k: Kernel, entry: SwpEntry, nr: number, ref: Clust
 }
 
 /** vswap_prepare_writeout: keeps contiguous SWAPFILE or FOLIO backing, otherwise releases it and stores the folio. */
-export function* vswap_prepare_writeout(k: Kernel, entry: SwpEntry, folio: Folio): Task {
+export function* vswap_prepare_writeout(k: V6Kernel, entry: SwpEntry, folio: Folio): Task {
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
   const { n, type } = yield* vswap_check_backing(k, entry, folio.nr, ref);
@@ -89,7 +89,7 @@ export function* vswap_prepare_writeout(k: Kernel, entry: SwpEntry, folio: Folio
 }
 
 /** swap_zeromap_folio_set: the folio is all zeroes; its slots need no storage (type ZERO). */
-export function* swap_zeromap_folio_set(k: Kernel, folio: Folio): Task {
+export function* swap_zeromap_folio_set(k: V6Kernel, folio: Folio): Task {
   const entry = folio.swap;
   k.bugOn(!entry, `swap_zeromap_folio_set: ${folio} has no swap entry`);
   const ref = noCluster();
@@ -106,7 +106,7 @@ export function* swap_zeromap_folio_set(k: Kernel, folio: Folio): Task {
 }
 
 /** zswap_entry_store: a zswap object becomes the backing of one slot (type ZSWAP). */
-export function* zswap_entry_store(k: Kernel, swpentry: SwpEntry, ze: ZswapEntry): Task {
+export function* zswap_entry_store(k: V6Kernel, swpentry: SwpEntry, ze: ZswapEntry): Task {
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
   const d = yield* vswap_iter(k, ref, swpentry);
@@ -121,7 +121,7 @@ export function* zswap_entry_store(k: Kernel, swpentry: SwpEntry, ze: ZswapEntry
 }
 
 /** zswap_entry_load: the zswap object backing a slot, if its type is ZSWAP. */
-export function* zswap_entry_load(k: Kernel, swpentry: SwpEntry): Task<ZswapEntry | null> {
+export function* zswap_entry_load(k: V6Kernel, swpentry: SwpEntry): Task<ZswapEntry | null> {
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
   const d = yield* vswap_iter(k, ref, swpentry);
@@ -140,7 +140,7 @@ export function* zswap_entry_load(k: Kernel, swpentry: SwpEntry): Task<ZswapEntr
  * vswap_alloc_swap_slot: gives a swap-cache folio's slots physical backing (kept if they already have it), charging
  * memcg swap on cgroup v2. FOLIO -> SWAPFILE is the zswap-reject fallback; ZSWAP -> SWAPFILE is zswap writeback.
  */
-export function* vswap_alloc_swap_slot(k: Kernel, folio: Folio): Task<PhysSlotId | null> {
+export function* vswap_alloc_swap_slot(k: V6Kernel, folio: Folio): Task<PhysSlotId | null> {
   const nr = folio.nr;
   const entry = folio.swap;
   const ref = noCluster();
@@ -183,7 +183,7 @@ export function* vswap_alloc_swap_slot(k: Kernel, folio: Folio): Task<PhysSlotId
 }
 
 /** swp_entry_to_swp_slot: the physical slot backing a virtual slot, or null. */
-export function* swp_entry_to_swp_slot(k: Kernel, entry: SwpEntry): Task<PhysSlotId | null> {
+export function* swp_entry_to_swp_slot(k: V6Kernel, entry: SwpEntry): Task<PhysSlotId | null> {
   const ref = noCluster();
   yield* rcu_read_lock(k.m);
   const d = yield* vswap_iter(k, ref, entry);

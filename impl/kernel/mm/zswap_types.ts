@@ -1,6 +1,6 @@
 // struct zswap_entry: one compressed page in the zswap pool (mm/zswap.c).
-import type { MemHandle } from './sim.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { MemHandle } from '../sim.ts';
+import type { SwpEntry } from '../swap.ts';
 
 export interface ZswapEntry {
   readonly id: number;

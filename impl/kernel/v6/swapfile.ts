@@ -1,57 +1,45 @@
 // Physical swap devices (mm/swapfile.c side of the vswap series): clusters of physical slots with their lock,
 // allocated and bad maps, and the reverse map (physical slot -> virtual slot) kept in the cluster's swap table.
-import type { PhysSlotId } from '../../model/events.ts';
-import type { Kernel } from './kernel.ts';
-import type { Machine, SpinLock, Task } from './sim.ts';
-import { sched, spin_lock, spin_unlock } from './sim.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { PhysSlotId } from '../../../model/events.ts';
+import type { V6Kernel } from './design.ts';
+import type { Machine, SpinLock, Task } from '../sim.ts';
+import { sched, spin_lock, spin_unlock } from '../sim.ts';
+import type { SwpEntry } from '../swap.ts';
+import { SwapInfo, type PhysSlotState } from '../swap_info.ts';
 
 /** struct swap_cluster_info (the parts the port needs). */
 export interface PhysCluster {
   readonly lock: SpinLock;
 }
 
-/** struct swap_info_struct */
-export class SwapDevice {
+/** struct swap_info_struct on the vswap series: two bitmaps (allocated, bad) and the reverse map. */
+export class SwapDevice extends SwapInfo {
   readonly allocated: boolean[];
   readonly bad: boolean[];
   /** The swap table's reverse map: virtual slot per physical slot, 0 for none. */
   readonly rmap: number[];
-  /** What is written on the device, per slot. */
-  readonly data: number[];
   readonly clusters: PhysCluster[];
-  /** si->inuse_pages */
-  inuse = 0;
-  /** SWP_WRITEOK: new slots may be allocated. */
-  writeOk = false;
-  /** SWP_USED: swapped on (or on the way off). */
-  on = false;
-  /** si->users (a percpu_ref): references taken by swap_slot_tryget_swap_info. */
-  users = 0;
-  /** si->users is live (swapon made it so; swapoff's percpu_ref_kill ends it): new trygets fail after that. */
-  usersLive = false;
-  constructor(
-    m: Machine,
-    readonly index: number,
-    readonly slots: number,
-    readonly clusterSize: number,
-    /** The swap header's bad-page list. */
-    readonly badList: readonly number[],
-  ) {
+  constructor(m: Machine, index: number, slots: number, clusterSize: number, badList: readonly number[]) {
+    super(index, slots, clusterSize, badList);
     this.allocated = new Array<boolean>(slots).fill(false);
     this.bad = new Array<boolean>(slots).fill(false);
     this.rmap = new Array<number>(slots).fill(0);
-    this.data = new Array<number>(slots).fill(0);
     this.clusters = Array.from({ length: slots / clusterSize }, () => ({ lock: m.spinlock('swap_cluster_info->lock') }));
   }
   /** __swap_slot_to_cluster */
   clusterOf(offset: number): PhysCluster {
     return this.clusters[Math.floor(offset / this.clusterSize)]!;
   }
+  slotState(offset: number): PhysSlotState {
+    return this.bad[offset] ? 'bad' : this.allocated[offset] ? 'allocated' : 'free';
+  }
+  rmapOf(offset: number): number {
+    return this.rmap[offset] ?? 0;
+  }
 }
 
 /** vswap_rmap_set: points nr physical slots back at nr virtual slots (0 clears). Caller holds ci->lock. */
-export function vswap_rmap_set(k: Kernel, si: SwapDevice, offset: number, vswap: SwpEntry, nr: number): void {
+export function vswap_rmap_set(k: V6Kernel, si: SwapDevice, offset: number, vswap: SwpEntry, nr: number): void {
   for (let i = 0; i < nr; i++) si.rmap[offset + i] = vswap ? vswap + i : 0;
 }
 
@@ -59,7 +47,7 @@ export function vswap_rmap_set(k: Kernel, si: SwapDevice, offset: number, vswap:
  * swap_slot_alloc: an aligned free range of 2^order physical slots inside one physical cluster of the first
  * writable device that has one; the reverse map is set under the same ci->lock (as the PHYS_ALLOC record says).
  */
-export function* swap_slot_alloc(k: Kernel, order: number, vswap: SwpEntry): Task<PhysSlotId | null> {
+export function* swap_slot_alloc(k: V6Kernel, order: number, vswap: SwpEntry): Task<PhysSlotId | null> {
   const nr = 1 << order;
   for (const si of k.devices) {
     if (!si.writeOk || nr > si.clusterSize) continue;
@@ -88,7 +76,7 @@ export function* swap_slot_alloc(k: Kernel, order: number, vswap: SwpEntry): Tas
 }
 
 /** swap_slot_free_nr: frees nr contiguous physical slots, one ci->lock section per physical cluster. */
-export function* swap_slot_free_nr(k: Kernel, slot: PhysSlotId, nr: number): Task {
+export function* swap_slot_free_nr(k: V6Kernel, slot: PhysSlotId, nr: number): Task {
   const si = k.devices[slot.dev]!;
   let off = slot.offset;
   const end = slot.offset + nr;
@@ -115,7 +103,7 @@ export function swp_slot_to_swp_entry(si: SwapDevice, offset: number): SwpEntry 
 }
 
 /** swap_slot_tryget_swap_info: a reference on the slot's device (percpu_ref_tryget_live on si->users), or null. */
-export function* swap_slot_tryget_swap_info(k: Kernel, slot: PhysSlotId): Task<SwapDevice | null> {
+export function* swap_slot_tryget_swap_info(k: V6Kernel, slot: PhysSlotId): Task<SwapDevice | null> {
   const si = k.devices[slot.dev]!;
   yield* sched(k.m, `percpu_ref_tryget_live(swap ${si.index} users)`);
   if (!si.usersLive) return null;
@@ -124,7 +112,7 @@ export function* swap_slot_tryget_swap_info(k: Kernel, slot: PhysSlotId): Task<S
 }
 
 /** swap_slot_put_swap_info: drops it; swapoff waits for the last one. */
-export function* swap_slot_put_swap_info(k: Kernel, si: SwapDevice): Task {
+export function* swap_slot_put_swap_info(k: V6Kernel, si: SwapInfo): Task {
   yield* sched(k.m, `percpu_ref_put(swap ${si.index} users)`);
   k.warnOn(si.users <= 0, `swap_slot_put_swap_info: swap ${si.index} users underflow`);
   si.users--;

@@ -1,9 +1,9 @@
 // Address spaces and page tables (struct mm_struct, PTEs): each PTE maps one page of a folio or holds a virtual
 // swap entry. The page-table lock (one per mm here, like mm->page_table_lock) serialises PTE changes.
 import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import type { SpinLock } from './sim.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { Kernel } from '../kernel.ts';
+import type { SpinLock } from '../sim.ts';
+import type { SwpEntry } from '../swap.ts';
 
 export type Pte =
   | { readonly kind: 'present'; readonly folio: Folio; readonly idx: number; writable: boolean }

@@ -2,8 +2,8 @@
 // cached clusters. CPUHP_*_DEAD states belong to the PREPARE section: the callback runs on the control CPU, in
 // process context with interrupts on, after the dead CPU is gone (only STARTING/DYING callbacks run with interrupts
 // off on the dying CPU). It may sleep in general, but not inside its RCU read section or under a cluster lock.
-import type { Kernel } from './kernel.ts';
-import type { Task } from './sim.ts';
+import type { V6Kernel } from './design.ts';
+import type { Task } from '../sim.ts';
 import {
   kfree,
   kmalloc,
@@ -11,13 +11,13 @@ import {
   rcu_read_unlock,
   refcount_dec_and_test,
   spin_lock,
-} from './sim.ts';
+} from '../sim.ts';
 import { vswap_cluster_free } from './vswap_alloc.ts';
 import { cluster_unlock } from './vswap_iter.ts';
 import type { VswapCluster } from './vswap_types.ts';
 
 /** vswap_cpu_dead: the hotplug teardown un-caches the dead CPU's clusters (process context, under RCU). */
-export function* vswap_cpu_dead(k: Kernel, cpu: number): Task {
+export function* vswap_cpu_dead(k: V6Kernel, cpu: number): Task {
   const m = k.m;
   yield* rcu_read_lock(m);
   for (let order = 0; order < k.partial.length; order++) {
@@ -37,7 +37,7 @@ export function* vswap_cpu_dead(k: Kernel, cpu: number): Task {
 }
 
 /** The dead callback's vswap_cluster_free of a cluster whose last reference was the dead CPU's cache. */
-function* vswap_cpu_dead_free(k: Kernel, c: VswapCluster): Task {
+function* vswap_cpu_dead_free(k: V6Kernel, c: VswapCluster): Task {
   if (k.faultOn('cpu-dead-alloc')) {
     // fault 'cpu-dead-alloc': the xarray erase that unpublishes the cluster allocates a node (xas_alloc, GFP_KERNEL)
     const node = yield* kmalloc(k.m, 'xa_node (xas_alloc in __xa_erase)', 'GFP_KERNEL');

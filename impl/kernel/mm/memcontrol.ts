@@ -1,12 +1,12 @@
 // Memory cgroups, as far as swap is concerned (mm/memcontrol.c, mm/memcontrol-v1.c). On cgroup v2 the swap
-// counter (memory.swap) is charged only when a virtual slot gets a physical slot; on cgroup v1 with memsw
-// accounting memcg1_swapout records the memcg in the descriptors and carries the memsw charge over to swap.
+// counter (memory.swap) is charged when an entry gets a physical slot (with a virtual layer) or at allocation
+// (mainline); on cgroup v1 with memsw accounting memcg1_swapout records the memcg in the swap layer's record and
+// carries the memsw charge over to swap.
 import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import type { Task } from './sim.ts';
-import { irqs_disabled } from './sim.ts';
-import type { SwpEntry, VswapCluster } from './vswap_types.ts';
-import { __swap_cgroup_record, lookup_swap_cgroup_id, swap_cgroup_clear, swap_cgroup_record } from './vswap_memcg.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Task } from '../sim.ts';
+import { irqs_disabled } from '../sim.ts';
+import type { SwpEntry } from '../swap.ts';
 
 export class MemCgroup {
   /** v2: memory.swap usage; v1: the swap part of memsw (the MEMCG_SWAP stat). In pages. */
@@ -56,10 +56,10 @@ export function mem_cgroup_uncharge_swap(k: Kernel, memcg: MemCgroup | null, nr:
 }
 
 /**
- * memcg1_swapout: moves the folio's memsw charge to its swap entries and records the memcg in the descriptors.
- * Called by __vswap_remove_mapping with the cluster lock held and interrupts off.
+ * memcg1_swapout: moves the folio's memsw charge to its swap entries and records the memcg with the swap layer.
+ * Called from __remove_mapping's swap-cache delete with the swap-cache lock (`token`) held and interrupts off.
  */
-export function* memcg1_swapout(k: Kernel, folio: Folio, entry: SwpEntry, cluster: VswapCluster): Task {
+export function* memcg1_swapout(k: Kernel, folio: Folio, entry: SwpEntry, token: unknown): Task {
   if (!k.memsw) return;
   k.warnOn(!irqs_disabled(k.m), 'memcg1_swapout with interrupts enabled');
   // memcg id 0 plays the root memcg here, whose swap the model does not count per memcg. A folio gets it when it was
@@ -71,9 +71,9 @@ export function* memcg1_swapout(k: Kernel, folio: Folio, entry: SwpEntry, cluste
   memcg.swapCharge += folio.nr;
   if (k.faultOn('memcg1-swapout-relock')) {
     // v3/v4: the record path looks the cluster up and locks it again.
-    yield* swap_cgroup_record(k, folio, memcg.id, entry);
+    yield* k.swap.swap_cgroup_record(folio, memcg.id, entry);
   } else {
-    __swap_cgroup_record(k, cluster, folio, memcg.id, entry);
+    k.swap.__swap_cgroup_record(folio, memcg.id, entry, token);
   }
   folio.memcg = 0;
 }
@@ -81,10 +81,10 @@ export function* memcg1_swapout(k: Kernel, folio: Folio, entry: SwpEntry, cluste
 /** memcg1_swapin: the swapped-in folio got a memsw charge; drop the swap side and forget the memcg id. */
 export function* memcg1_swapin(k: Kernel, entry: SwpEntry, nr: number): Task {
   if (!k.memsw) return;
-  const id = yield* lookup_swap_cgroup_id(k, entry);
+  const id = yield* k.swap.lookup_swap_cgroup_id(entry);
   const memcg = mem_cgroup_from_id(k, id);
   mem_cgroup_uncharge_swap(k, memcg, nr);
   // mem_cgroup_clear_swap
-  yield* swap_cgroup_clear(k, entry, nr);
+  yield* k.swap.swap_cgroup_clear(entry, nr);
   if (memcg) mem_cgroup_id_put_many(k, memcg, nr);
 }

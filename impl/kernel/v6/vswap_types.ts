@@ -1,16 +1,12 @@
 // The virtual swap layer's data structures (mm/vswap.c): descriptors, clusters, and the slot arithmetic.
-import type { PhysSlotId, SwapType } from '../../model/events.ts';
-import type { Folio } from './folio.ts';
-import type { MemHandle, Refcount, SpinLock } from './sim.ts';
-import type { ZswapEntry } from './zswap_types.ts';
+import type { PhysSlotId, SwapType } from '../../../model/events.ts';
+import type { Folio } from '../mm/folio.ts';
+import type { MemHandle, Refcount, SpinLock } from '../sim.ts';
+import type { ZswapEntry } from '../mm/zswap_types.ts';
 
-/** A virtual swap entry (`swp_entry_t.val`); 0 is "no entry". */
-export type SwpEntry = number;
+import type { ShadowValue, SwpEntry } from '../swap.ts';
 
-/** A workingset shadow left in the swap cache slot by __remove_mapping (an xarray value entry). */
-export interface ShadowValue {
-  readonly shadow: number;
-}
+export type { ShadowValue, SwpEntry };
 export const isShadow = (v: Folio | ShadowValue | null): v is ShadowValue => v !== null && 'shadow' in v;
 
 /** struct swp_desc: the descriptor of one virtual slot. */

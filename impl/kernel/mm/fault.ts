@@ -2,21 +2,12 @@
 // or copy a page (do_wp_page). Each returns once it changed the PTE or saw it change; the caller retries the access.
 import type { Folio } from './folio.ts';
 import { folio_alloc, folio_lock, folio_put, folio_trylock, folio_unlock } from './folio.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel.ts';
 import { folio_add_lru } from './lru.ts';
 import type { MmStruct } from './mm.ts';
-import { __read_swap_cache_async } from './swap_state.ts';
-import type { Task } from './sim.ts';
-import { schedule_timeout, spin_lock, spin_unlock } from './sim.ts';
-import {
-  folio_free_swap,
-  folio_matches_swap_entry,
-  put_swap_entry,
-  swap_cache_get_folio,
-  tryget_swap_entry,
-} from './vswap_cache.ts';
-import { EEXIST, swap_free_nr } from './vswap_free.ts';
-import type { SwpEntry } from './vswap_types.ts';
+import type { Task } from '../sim.ts';
+import { schedule_timeout, spin_lock, spin_unlock } from '../sim.ts';
+import { EEXIST, folio_matches_swap_entry, type SwpEntry } from '../swap.ts';
 
 /** do_anonymous_page (and its mTHP variant): a zero-filled folio of 2^order pages mapped writable at start. */
 export function* do_anonymous_page(k: Kernel, mm: MmStruct, memcg: number, start: number, order: number): Task<boolean> {
@@ -41,12 +32,12 @@ export function* do_anonymous_page(k: Kernel, mm: MmStruct, memcg: number, start
 
 /** do_swap_page: brings the page behind a swap PTE in (or finds it in the swap cache) and maps it. */
 export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: number, entry: SwpEntry, write: boolean): Task {
-  // the PTE may be stale already: pin the cluster so the lookups below stay valid
-  const sref = yield* tryget_swap_entry(k, entry);
+  // the PTE may be stale already: get_swap_device keeps the entry's device (and, in v6, its cluster) alive
+  const sref = yield* k.swap.get_swap_device(entry);
   if (!sref) return;
-  let folio: Folio | null = yield* swap_cache_get_folio(k, entry);
+  let folio: Folio | null = yield* k.swap.swap_cache_get_folio(entry);
   if (!folio) {
-    const got = yield* __read_swap_cache_async(k, entry, sref, memcg);
+    const got = yield* k.swap.read_swap_cache_async(entry, sref, memcg);
     if (typeof got === 'number') {
       // -EEXIST: another CPU is bringing it in; wait a tick and fault again
       if (got === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
@@ -60,7 +51,7 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
   if (!folio_matches_swap_entry(folio, entry)) {
     yield* folio_unlock(k, folio);
     folio_put(k, folio);
-    yield* put_swap_entry(k, entry, sref);
+    yield* k.swap.put_swap_device(entry, sref);
     return;
   }
   yield* spin_lock(k.m, mm.ptl);
@@ -74,9 +65,9 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
     const exclusive = folio.mapcount === 0;
     const idx = entry - folio.swap;
     // the PTE's reference moves to the folio
-    yield* swap_free_nr(k, entry, 1);
+    yield* k.swap.folio_put_swap(folio, entry);
     // should_try_to_free_swap: a write fault with no other user frees the slot now
-    if (write && folio.refs === 1 + folio.nr) yield* folio_free_swap(k, folio);
+    if (write && folio.refs === 1 + folio.nr) yield* k.swap.folio_free_swap(folio);
     mm.ptes.set(page, { kind: 'present', folio, idx, writable: write && exclusive && !folio.swapcache });
     folio.mapcount++;
     folio.refs++;
@@ -84,7 +75,7 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
   }
   yield* folio_unlock(k, folio);
   folio_put(k, folio);
-  yield* put_swap_entry(k, entry, sref);
+  yield* k.swap.put_swap_device(entry, sref);
 }
 
 /** do_wp_page: a write to a read-only present page: reuse the folio if exclusive (after dropping its swap), else copy. */
@@ -98,7 +89,7 @@ export function* do_wp_page(k: Kernel, mm: MmStruct, memcg: number, page: number
   const old = pte.folio;
   // wp_can_reuse_anon_folio: a swap-cache folio can be reused only once its swap is released
   if (old.swapcache && (yield* folio_trylock(k, old))) {
-    yield* folio_free_swap(k, old);
+    yield* k.swap.folio_free_swap(old);
     yield* folio_unlock(k, old);
   }
   if (!old.swapcache && old.nr === 1 && old.mapcount === 1 && old.refs === 1) {

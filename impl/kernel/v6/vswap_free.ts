@@ -1,12 +1,15 @@
 // Reference drops and freeing (mm/vswap.c): release_backing, vswap_free_nr, the PUT path shared by zap and
 // swap-in (vswap_free_nr_any_cache_only / swap_free_nr), DUP (swap_duplicate_nr) and free_swap_and_cache_nr.
-import type { PhysSlotId } from '../../model/events.ts';
-import { folio_put, folio_trylock, folio_unlock } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import type { MemCgroup } from './memcontrol.ts';
-import { mem_cgroup_from_id, mem_cgroup_uncharge_swap } from './memcontrol.ts';
-import type { Task } from './sim.ts';
-import { rcu_read_lock, rcu_read_unlock, sched, spin_lock } from './sim.ts';
+import type { PhysSlotId } from '../../../model/events.ts';
+import { folio_put, folio_trylock, folio_unlock } from '../mm/folio.ts';
+import type { V6Kernel } from './design.ts';
+import type { MemCgroup } from '../mm/memcontrol.ts';
+import { mem_cgroup_from_id, mem_cgroup_uncharge_swap } from '../mm/memcontrol.ts';
+import type { Task } from '../sim.ts';
+import { EEXIST, ENOENT } from '../swap.ts';
+
+export { EEXIST, ENOENT };
+import { rcu_read_lock, rcu_read_unlock, sched, spin_lock } from '../sim.ts';
 import { swap_slot_free_nr } from './swapfile.ts';
 import { release_vswap_slot_nr } from './vswap_alloc.ts';
 import { folio_free_swap, folio_matches_swap_entry, vswap_get_swap_cache } from './vswap_cache.ts';
@@ -14,10 +17,10 @@ import { __vswap_iter, cluster_unlock, heldCluster, noCluster, vswap_iter, vswap
 import { __vswap_swap_cgroup_clear } from './vswap_memcg.ts';
 import type { SwpDesc, SwpEntry, VswapCluster } from './vswap_types.ts';
 import { clearBacking, idxWithin, isShadow } from './vswap_types.ts';
-import { zswap_entry_free } from './zswap.ts';
+import { zswap_entry_free } from '../mm/zswap.ts';
 
 /** The descriptor of an allocated slot in a cluster whose lock the caller holds; a missing one is a kernel bug. */
-export function descOf(k: Kernel, c: VswapCluster, i: SwpEntry, who: string): SwpDesc {
+export function descOf(k: V6Kernel, c: VswapCluster, i: SwpEntry, who: string): SwpDesc {
   const d = __vswap_iter(k, c, i);
   if (!d) return k.m.fail('bug', `VM_WARN_ON: ${who}: virtual slot ${i} is not allocated`);
   return d;
@@ -28,7 +31,7 @@ export function descOf(k: Kernel, c: VswapCluster, i: SwpEntry, who: string): Sw
  * in one swap_slot_free_nr) and uncharges swap. The cluster lock is held throughout (v6).
  */
 export function* release_backing(
-  k: Kernel,
+  k: V6Kernel,
   c: VswapCluster,
   entry: SwpEntry,
   nr: number,
@@ -70,7 +73,7 @@ export function* release_backing(
  * vswap_free_nr: releases nr slots whose last reference went; cluster lock held throughout. `uncharge` false is
  * only the faulty folio_free_swap of 'free-swap-skips-uncharge'.
  */
-export function* vswap_free_nr(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: number, uncharge = true): Task {
+export function* vswap_free_nr(k: V6Kernel, c: VswapCluster, entry: SwpEntry, nr: number, uncharge = true): Task {
   const d = descOf(k, c, entry, 'vswap_free_nr');
   const memcg = mem_cgroup_from_id(k, d.memcgid);
   yield* release_backing(k, c, entry, nr, memcg, uncharge);
@@ -82,7 +85,7 @@ export function* vswap_free_nr(k: Kernel, c: VswapCluster, entry: SwpEntry, nr: 
  * vswap_free_nr_any_cache_only: drops one PTE reference from each of nr slots, frees those that reach zero
  * (batches break at cluster and memcg boundaries) and reports whether any is now held by the swap cache only.
  */
-export function* vswap_free_nr_any_cache_only(k: Kernel, entry: SwpEntry, nr: number): Task<boolean> {
+export function* vswap_free_nr_any_cache_only(k: V6Kernel, entry: SwpEntry, nr: number): Task<boolean> {
   const ref = noCluster();
   const racyRecheck = k.faultOn('double-free');
   const decremented: { c: VswapCluster; d: SwpDesc; e: SwpEntry }[] = [];
@@ -135,12 +138,12 @@ export function* vswap_free_nr_any_cache_only(k: Kernel, entry: SwpEntry, nr: nu
 }
 
 /** swap_free_nr: one PTE reference less on each of nr contiguous slots. */
-export function* swap_free_nr(k: Kernel, entry: SwpEntry, nr: number): Task {
+export function* swap_free_nr(k: V6Kernel, entry: SwpEntry, nr: number): Task {
   yield* vswap_free_nr_any_cache_only(k, entry, nr);
 }
 
 /** swap_duplicate_nr: one PTE reference more on each of nr slots; -ENOENT (and rollback) on a dead slot. */
-export function* swap_duplicate_nr(k: Kernel, entry: SwpEntry, nr: number): Task<number> {
+export function* swap_duplicate_nr(k: V6Kernel, entry: SwpEntry, nr: number): Task<number> {
   const ref = noCluster();
   let i = 0;
   yield* rcu_read_lock(k.m);
@@ -156,11 +159,9 @@ export function* swap_duplicate_nr(k: Kernel, entry: SwpEntry, nr: number): Task
   return i === nr ? 0 : -ENOENT;
 }
 
-export const ENOENT = 2;
-export const EEXIST = 17;
 
 /** free_swap_and_cache_nr: drops PTE references and reclaims swap-cache folios left holding the only one. */
-export function* free_swap_and_cache_nr(k: Kernel, entry: SwpEntry, nr: number): Task {
+export function* free_swap_and_cache_nr(k: V6Kernel, entry: SwpEntry, nr: number): Task {
   if (!(yield* vswap_free_nr_any_cache_only(k, entry, nr))) return;
   let i = 0;
   while (i < nr) {

@@ -1,9 +1,9 @@
 // Virtual slot allocation and cluster lifetime (mm/vswap.c): folio_alloc_swap's three-step search (per-CPU
 // cached cluster, partial list, new cluster), cluster release after an RCU grace period, and the CPU-dead hook.
-import type { Folio } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import { mem_cgroup_from_id, mem_cgroup_get_swap_memcgid, mem_cgroup_id_put_many } from './memcontrol.ts';
-import type { Task } from './sim.ts';
+import type { Folio } from '../mm/folio.ts';
+import type { V6Kernel } from './design.ts';
+import { mem_cgroup_from_id, mem_cgroup_get_swap_memcgid, mem_cgroup_id_put_many } from '../mm/memcontrol.ts';
+import type { Task } from '../sim.ts';
 import {
   call_rcu,
   kfree,
@@ -22,22 +22,22 @@ import {
   spin_lock,
   spin_trylock,
   spin_unlock,
-} from './sim.ts';
+} from '../sim.ts';
 import type { SwpEntry } from './vswap_types.ts';
 import { VswapCluster, idxWithin } from './vswap_types.ts';
 
 /** cluster_is_alloc_candidate */
-export function cluster_is_alloc_candidate(k: Kernel, c: VswapCluster): boolean {
+export function cluster_is_alloc_candidate(k: V6Kernel, c: VswapCluster): boolean {
   return c.count + (1 << c.order) <= k.clusterSize;
 }
 
-function list_del_init(k: Kernel, c: VswapCluster): void {
+function list_del_init(k: V6Kernel, c: VswapCluster): void {
   if (!c.onList) return;
   const list = k.partial[c.order]!;
   list.splice(list.indexOf(c), 1);
   c.onList = false;
 }
-function list_add(k: Kernel, c: VswapCluster, tail: boolean): void {
+function list_add(k: V6Kernel, c: VswapCluster, tail: boolean): void {
   const list = k.partial[c.order]!;
   if (tail) list.push(c);
   else list.unshift(c);
@@ -45,7 +45,7 @@ function list_add(k: Kernel, c: VswapCluster, tail: boolean): void {
 }
 
 /** __vswap_alloc_from_cluster: initialises the descriptors of a fresh range. */
-function __vswap_alloc_from_cluster(k: Kernel, c: VswapCluster, start: number, folio: Folio, memcgid: number): void {
+function __vswap_alloc_from_cluster(k: V6Kernel, c: VswapCluster, start: number, folio: Folio, memcgid: number): void {
   const nr = 1 << c.order;
   for (let i = 0; i < nr; i++) {
     const d = c.descriptors[start + i]!;
@@ -58,12 +58,12 @@ function __vswap_alloc_from_cluster(k: Kernel, c: VswapCluster, start: number, f
   c.count += nr;
 }
 
-function emitAlloc(k: Kernel, c: VswapCluster, start: number): void {
+function emitAlloc(k: V6Kernel, c: VswapCluster, start: number): void {
   for (let i = 0; i < 1 << c.order; i++) k.emitVirtual(c, c.id * k.clusterSize + start + i, 'ALLOC', 'folio_alloc_swap');
 }
 
 /** vswap_alloc_from_cluster: first free aligned range of the cluster's order; 0 if none. Cluster lock held. */
-function* vswap_alloc_from_cluster(k: Kernel, c: VswapCluster, folio: Folio, memcgid: number): Task<SwpEntry> {
+function* vswap_alloc_from_cluster(k: V6Kernel, c: VswapCluster, folio: Folio, memcgid: number): Task<SwpEntry> {
   const nr = 1 << c.order;
   lockdep_assert_held(k.m, c.lock);
   if (!cluster_is_alloc_candidate(k, c)) return 0;
@@ -86,7 +86,7 @@ function* vswap_alloc_from_cluster(k: Kernel, c: VswapCluster, folio: Folio, mem
  * xa_alloc on vswap_cluster_map: stores the (still zeroed) cluster at the lowest free id at or above min. From
  * the unlock on, RCU readers (xa_load) can find it.
  */
-function* xa_alloc(k: Kernel, min: number, make: (id: number) => VswapCluster): Task<VswapCluster> {
+function* xa_alloc(k: V6Kernel, min: number, make: (id: number) => VswapCluster): Task<VswapCluster> {
   yield* spin_lock(k.m, k.xaLock);
   let id = min;
   while (k.clusterMap.has(id)) id++;
@@ -97,7 +97,7 @@ function* xa_alloc(k: Kernel, min: number, make: (id: number) => VswapCluster): 
 }
 
 /** A lookup reached a published cluster's lock before folio_alloc_swap ran spin_lock_init on it. */
-function earlyLock(k: Kernel): (c: VswapCluster) => never {
+function earlyLock(k: V6Kernel): (c: VswapCluster) => never {
   return (c) =>
     k.m.fail('bug', `spin_lock on vswap cluster ${c.id}'s lock before spin_lock_init (cluster published by xa_alloc, not yet initialised)`);
 }
@@ -107,7 +107,7 @@ function earlyLock(k: Kernel): (c: VswapCluster) => never {
  * initialised) is published by xa_alloc first; spin_lock_init, refcount_set, the descriptor init and the bitmap
  * set follow as plain stores with no lock held. Until refcount_set a stale tryget_swap_entry fails.
  */
-function* vswap_alloc_new_cluster(k: Kernel, order: number, folio: Folio, memcgid: number): Task<{ c: VswapCluster; entry: SwpEntry } | null> {
+function* vswap_alloc_new_cluster(k: V6Kernel, order: number, folio: Folio, memcgid: number): Task<{ c: VswapCluster; entry: SwpEntry } | null> {
   const m = k.m;
   const nr = 1 << order;
   const mem = yield* kmalloc(m, 'vswap_cluster', 'GFP_KERNEL');
@@ -132,7 +132,7 @@ function* vswap_alloc_new_cluster(k: Kernel, order: number, folio: Folio, memcgi
 }
 
 /** folio_alloc_swap: gives the locked folio a range of virtual slots and puts it in the swap cache. */
-export function* folio_alloc_swap(k: Kernel, folio: Folio): Task<boolean> {
+export function* folio_alloc_swap(k: V6Kernel, folio: Folio): Task<boolean> {
   const m = k.m;
   const order = folio.order;
   const nr = folio.nr;
@@ -244,7 +244,7 @@ export function* folio_alloc_swap(k: Kernel, folio: Folio): Task<boolean> {
 }
 
 /** vswap_cluster_free: unpublishes an empty, uncached cluster and frees it after a grace period. */
-export function* vswap_cluster_free(k: Kernel, c: VswapCluster): Task {
+export function* vswap_cluster_free(k: V6Kernel, c: VswapCluster): Task {
   k.warnOn(c.count !== 0 || c.cached, `vswap_cluster_free: cluster ${c.id} count ${c.count} cached ${c.cached}`);
   lockdep_assert_held(k.m, c.lock);
   yield* spin_lock(k.m, k.xaLock);
@@ -264,7 +264,7 @@ export function* vswap_cluster_free(k: Kernel, c: VswapCluster): Task {
 }
 
 /** release_vswap_slot_nr: clears the allocation bits and drops the slots' cluster references. Lock held. */
-export function* release_vswap_slot_nr(k: Kernel, c: VswapCluster, index: SwpEntry, nr: number): Task {
+export function* release_vswap_slot_nr(k: V6Kernel, c: VswapCluster, index: SwpEntry, nr: number): Task {
   const start = idxWithin(index, k.clusterSize);
   lockdep_assert_held(k.m, c.lock);
   c.count -= nr;

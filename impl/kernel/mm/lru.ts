@@ -2,9 +2,9 @@
 // lruvec->lru_lock (taken with interrupts off, as the kernel does).
 import type { Folio } from './folio.ts';
 import { folio_put } from './folio.ts';
-import type { Kernel } from './kernel.ts';
-import type { Task } from './sim.ts';
-import { spin_lock_irq, spin_unlock_irq } from './sim.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Task } from '../sim.ts';
+import { spin_lock_irq, spin_unlock_irq } from '../sim.ts';
 
 /** folio_add_lru */
 export function* folio_add_lru(k: Kernel, f: Folio): Task {

@@ -2,31 +2,28 @@
 // swap cache (__remove_mapping under the swap-cache lock with interrupts off).
 import type { Folio } from './folio.ts';
 import { folio_ref_freeze, folio_ref_unfreeze, folio_trylock, folio_unlock, free_folio, folio_put } from './folio.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel.ts';
 import { folio_putback_lru } from './lru.ts';
-import { swap_writeout } from './page_io.ts';
 import { try_to_unmap } from './rmap.ts';
-import type { Task } from './sim.ts';
-import { folio_alloc_swap } from './vswap_alloc.ts';
-import { __vswap_remove_mapping, swap_cache_lock_irq, swap_cache_unlock_irq } from './vswap_cache.ts';
+import type { Task } from '../sim.ts';
 
 /** __remove_mapping: takes a clean, unreferenced swap-cache folio out of the cache; false if someone holds it. */
 export function* __remove_mapping(k: Kernel, folio: Folio): Task<boolean> {
   const entry = folio.swap;
-  yield* swap_cache_lock_irq(k, entry);
+  const token = yield* k.swap.swap_cache_lock_irq(entry);
   // the isolation reference plus the swap cache's
   const expected = 1 + folio.nr;
   if (!(yield* folio_ref_freeze(k, folio, expected))) {
-    yield* swap_cache_unlock_irq(k, entry);
+    yield* k.swap.swap_cache_unlock_irq(entry, token);
     return false;
   }
   if (folio.dirty) {
     folio_ref_unfreeze(folio, expected);
-    yield* swap_cache_unlock_irq(k, entry);
+    yield* k.swap.swap_cache_unlock_irq(entry, token);
     return false;
   }
   // workingset_eviction: the shadow identifies the evicted folio
-  yield* __vswap_remove_mapping(k, folio, entry, folio.id);
+  yield* k.swap.remove_mapping_swapcache(folio, entry, folio.id, token);
   return true;
 }
 
@@ -48,14 +45,14 @@ function* shrink_one(k: Kernel, folio: Folio): Task<Outcome> {
   if (folio.writeback) return yield* unlockAnd(k, folio, 'keep');
   if (!folio.swapcache) {
     // add_to_swap
-    if (!(yield* folio_alloc_swap(k, folio))) return yield* unlockAnd(k, folio, 'activate');
+    if (!(yield* k.swap.folio_alloc_swap(folio))) return yield* unlockAnd(k, folio, 'activate');
     folio.dirty = true;
   }
   if (folio.mapcount > 0 && !(yield* try_to_unmap(k, folio))) return yield* unlockAnd(k, folio, 'activate');
   if (folio.dirty) {
     // pageout: folio_clear_dirty_for_io, then the swap address space's writeout
     folio.dirty = false;
-    if ((yield* swap_writeout(k, folio)) === 'activate') return yield* unlockAnd(k, folio, 'activate');
+    if ((yield* k.swap.swap_writeout(folio)) === 'activate') return yield* unlockAnd(k, folio, 'activate');
     if (folio.writeback || folio.dirty) return 'keep';
     if (!(yield* folio_trylock(k, folio))) return 'keep';
     if (folio.writeback || folio.dirty) return yield* unlockAnd(k, folio, 'keep');

@@ -1,0 +1,37 @@
+// struct swap_info_struct, the part every design shares: a physical swap device's size, its swapon state and
+// users reference, and what is written on it. How its slots are allocated and mapped back (v6's bitmaps and
+// reverse map, the swap table's cluster tables) belongs to the design, which subclasses this.
+
+export type PhysSlotState = 'free' | 'allocated' | 'bad';
+
+export abstract class SwapInfo {
+  /** What is written on the device, per slot (the bio write's payload lands here). */
+  readonly data: number[];
+  /** si->inuse_pages */
+  inuse = 0;
+  /** SWP_WRITEOK: new slots may be allocated. */
+  writeOk = false;
+  /** SWP_USED: swapped on (or on the way off). */
+  on = false;
+  /** si->users (a percpu_ref): references taken by get_swap_device. */
+  users = 0;
+  /** si->users is live (swapon made it so; swapoff's percpu_ref_kill ends it): new gets fail after that. */
+  usersLive = false;
+
+  constructor(
+    /** The swap type (index in swap_info[]). */
+    readonly index: number,
+    readonly slots: number,
+    /** Slots per swap cluster (SWAPFILE_CLUSTER). */
+    readonly clusterSize: number,
+    /** The swap header's bad-page list. */
+    readonly badList: readonly number[],
+  ) {
+    this.data = new Array<number>(slots).fill(0);
+  }
+
+  /** The physical chart's view of one slot. */
+  abstract slotState(offset: number): PhysSlotState;
+  /** The virtual slot a physical slot's reverse map points at (0: none). */
+  abstract rmapOf(offset: number): number;
+}

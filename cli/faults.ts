@@ -1,6 +1,6 @@
 // `vswap-check faults`: the fault catalogue — each a realistic slip in the port, off unless named with --fault.
 import type { Command } from 'commander';
-import { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
+import { FAULTS, FAULT_NAMES, expectedKinds, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { CliError, action } from './errors.ts';
 
 /** Checks --fault names; an unknown one is a usage error that lists the catalogue. */
@@ -27,7 +27,7 @@ export function registerFaults(program: Command): void {
           const req = 'requires' in f && f.requires ? `  (needs ${Object.values(f.requires).join(', ')})` : '';
           process.stdout.write(
             `${name}${req}\n  ${f.description}\n  how:         ${f.mechanism}\n  exposed by:  ${f.interleaving}\n` +
-              `  reported as: ${f.expect}\n  known from:  ${f.report}\n\n`,
+              `  reported as: ${expectedKinds(f).join(' or ')}\n  known from:  ${f.report}\n\n`,
           );
         }
       }),

@@ -15,8 +15,10 @@ import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { ensureDir, writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
+import { DESIGN_HELP, designsForFaults, parseDesigns } from './designs.ts';
 
 interface HuntCliOptions {
+  design: string;
   seconds: number;
   runs?: number;
   seed?: number;
@@ -38,6 +40,7 @@ export function registerHunt(program: Command): void {
     .option('--seed <s>', 'fast-check seed (default: random, printed first)', intOption('--seed', -(2 ** 31), 2 ** 31 - 1))
     .option('--cpus <k>', 'simulated CPUs (default: 2 to 4, generated)', intOption('--cpus', 1, 8))
     .option('--strategy <name>', 'scheduling strategy: random (shrinkable choices) | pct | mixed (either, per run)', 'mixed')
+    .option('--design <names>', `${DESIGN_HELP}; all draws one per execution`, 'all')
     .option('--fault <name>', 'switch a fault on (repeatable; see vswap-check faults)', collect, [])
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
@@ -49,23 +52,28 @@ export function registerHunt(program: Command): void {
 async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   if (!(STRATEGIES as readonly string[]).includes(o.strategy)) throw new CliError(`--strategy must be random, pct or mixed, got '${o.strategy}'`);
   const faults = parseFaults(o.fault);
+  const designs = designsForFaults(parseDesigns(o.design), faults);
   ensureDir(o.out); // refuse an unusable output directory before the search, not after it
 
   const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
   const say = (s: string): void => {
     if (!o.json) process.stdout.write(`${s}\n`);
   };
-  say(`seed ${seed}${faults.length ? `, faults: ${faults.join(', ')}` : ''}, strategy ${o.strategy}, budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s`);
+  say(
+    `seed ${seed}, design ${designs.join(',')}${faults.length ? `, faults: ${faults.join(', ')}` : ''}, strategy ${o.strategy}, ` +
+      `budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s`,
+  );
 
   const tty = !o.json && process.stderr.isTTY;
   const bar = tty
     ? new SingleBar(
-        { format: ' {phase} |{bar}| {percentage}% {executions} runs, {failures} failing, {sps} steps/s', hideCursor: true, etaBuffer: 50 },
+        { format: ' {phase} |{bar}| {percentage}% {executions} runs ({designs}), {failures} failing, {sps} steps/s', hideCursor: true, etaBuffer: 50 },
         Presets.shades_classic,
       )
     : null;
   const budgetMs = o.seconds * 1000;
-  bar?.start(100, 0, { phase: 'search', executions: 0, failures: 0, sps: 0 });
+  const perDesign = (c: Record<string, number>): string => designs.map((d) => `${d} ${c[d] ?? 0}`).join(', ');
+  bar?.start(100, 0, { phase: 'search', executions: 0, failures: 0, sps: 0, designs: perDesign({}) });
   let last = 0;
   const onProgress = (p: HuntProgress): void => {
     if (!bar || p.elapsedMs - last < 100) return;
@@ -76,10 +84,11 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       executions: p.executions,
       failures: p.failures,
       sps: Math.round((p.steps * 1000) / Math.max(1, p.elapsedMs)),
+      designs: perDesign(p.perDesign),
     });
   };
   const result = hunt(
-    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
+    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
     onProgress,
   );
   bar?.update(100);
@@ -101,7 +110,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       workload: f.workload as never,
       schedule: [...ex.schedule],
       failure: { kind: failure.kind, message: failure.message },
-      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed}${faults.map((x) => ` --fault ${x}`).join('')}` },
+      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}` },
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
     if (!o.json) {
@@ -123,6 +132,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         seed,
         executions: result.executions,
         steps: result.steps,
+        perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
         seconds: +(result.elapsedMs / 1000).toFixed(2),
         failures: f ? 1 : 0,
         failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
@@ -133,7 +143,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     );
   } else {
     say('');
-    say(`${result.executions} executions, ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+    say(`${result.executions} executions (${perDesign(result.perDesign)}), ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s`);
     say(coverageText(result.coverage));
     say(`coverage report: ${join(o.out, 'coverage.html')}`);
   }

@@ -1,6 +1,7 @@
 // fast-check arbitraries for concurrent workloads. Everything is plain data so it shrinks together: fewer ops,
 // fewer processes, fewer CPUs, fewer preemptions (schedule choices shrink towards 0 = "keep running this CPU").
 import fc from 'fast-check';
+import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import {
   PAGES_PER_PROCESS,
   type BackgroundOp,
@@ -23,6 +24,8 @@ export interface WorkloadBounds {
   readonly strategy: Strategy;
   /** Force the CPU count (the hunt's --cpus). */
   readonly cpus?: number;
+  /** The designs a workload may be drawn for (the first is what shrinking moves towards). Default all. */
+  readonly designs?: readonly DesignName[];
 }
 
 export type Strategy = 'random' | 'pct' | 'mixed';
@@ -50,7 +53,14 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
     slots: fc.constantFrom(16, 8, 32),
     bad: fc.uniqueArray(fc.nat(15), { maxLength: 2 }),
   });
+  const designs = b.designs ?? DESIGN_NAMES;
+  // sparse fault injection: most runs inject nothing; some fail an early atomic allocation or a decompression
+  const injected = fc.oneof(
+    { weight: 5, arbitrary: fc.constant([] as number[]) },
+    { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 24 }), { minLength: 1, maxLength: 3 }).map((xs) => xs.sort((x, y) => x - y), (v) => v as number[]) },
+  );
   return fc.record({
+    design: designs.length === 1 ? fc.constant(designs[0]!) : fc.constantFrom(...designs),
     cpus: b.cpus !== undefined ? fc.constant(b.cpus) : fc.integer({ min: 2, max: b.maxCpus }),
     clusterSize: fc.constantFrom(8, 4),
     orders: fc.nat(2).map(
@@ -62,6 +72,9 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
     zswapCapacity: fc.constantFrom(4, 0, 64),
     memcgMode: fc.constantFrom('v2' as const, 'v1-memsw' as const),
     memcgs: fc.constantFrom(1, 2),
+    swapCountMax: fc.constantFrom(3, 2, 15),
+    failslab: injected,
+    decompressFail: injected,
   }).map(
     (c) => ({
       ...c,

@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   readonly scheduler?: Scheduler;
   readonly keepLog?: boolean;
   readonly stepLimit?: number;
+  /** Called with the world once it is built (tests and debugging look inside through it). */
+  readonly onWorld?: (world: World) => void;
 }
 
 export interface ExecutionFailure {
@@ -72,8 +74,10 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     scheduler: metrics,
     lockdep: opts.lockdep ?? true,
     stepLimit: opts.stepLimit ?? DEFAULT_STEP_LIMIT,
+    failslab: w.config.failslab ?? [],
   });
-  const refinement = checking ? new RefinementOracle(opts.coverage) : null;
+  let describe = (slot: number): string => `vswap slot ${slot}`;
+  const refinement = checking ? new RefinementOracle(opts.coverage, (slot) => describe(slot)) : null;
   const listener = refinement
     ? (r: SlotEventRecord): void => {
         const res = refinement.check(r);
@@ -85,6 +89,9 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   const world = new World(
     m,
     {
+      design: c.design,
+      swapCountMax: c.swapCountMax ?? 3,
+      zswapDecompressFail: c.decompressFail ?? [],
       clusterSize: c.clusterSize,
       devices: c.devices.map((d) => ({ slots: d.slots, clusterSize: c.physClusterSize, bad: d.bad })),
       zswapCapacity: c.zswapCapacity,
@@ -96,6 +103,8 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     listener,
   );
 
+  if (w.config.design !== 'v6') describe = (slot) => world.k.swap.describeSlot(slot);
+  opts.onWorld?.(world);
   const runner = new ProgramRunner(m, world, checking);
 
   // The drain is the last reclaim a quiet machine would eventually do (kswapd): swap-cache folios whose PTEs are

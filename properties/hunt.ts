@@ -3,7 +3,8 @@
 // replays it from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no slipping to
 // another bug on the way down).
 import fc from 'fast-check';
-import type { FaultName } from '../impl/kernel/faults.ts';
+import { FAULTS, type FaultName } from '../impl/kernel/faults.ts';
+import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
@@ -24,6 +25,16 @@ export interface HuntOptions {
   readonly lockdep?: boolean;
   readonly shrinkSeconds?: number;
   readonly bounds?: Partial<WorkloadBounds>;
+  /** The designs to draw workloads for (default all); faults narrow it to the designs that have them. */
+  readonly designs?: readonly DesignName[];
+}
+
+/** Executions per design. */
+export type DesignCounts = Record<DesignName, number>;
+
+/** The designs a hunt runs: those asked for that have every fault switched on; empty when none does. */
+export function huntDesigns(designs: readonly DesignName[], faults: readonly FaultName[]): DesignName[] {
+  return designs.filter((d) => faults.every((f) => FAULTS[f].designs.includes(d)));
 }
 
 export interface HuntProgress {
@@ -32,6 +43,7 @@ export interface HuntProgress {
   readonly failures: number;
   readonly elapsedMs: number;
   readonly phase: 'search' | 'shrink';
+  readonly perDesign: DesignCounts;
 }
 
 export interface HuntFailure {
@@ -49,6 +61,8 @@ export interface HuntResult {
   readonly elapsedMs: number;
   readonly coverage: CoverageRecord;
   readonly failure: HuntFailure | null;
+  /** Search executions per design (the shrink's are not counted here). */
+  readonly perDesign: DesignCounts;
 }
 
 /** The workload with its PCT schedule replaced by the equivalent choices, if it still fails the same way. */
@@ -71,9 +85,12 @@ function scheduleAsChoices(w: Workload, recorded: readonly string[], exec: Execu
 
 export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void): HuntResult {
   const start = performance.now();
+  const designs = huntDesigns(opts.designs ?? opts.bounds?.designs ?? DESIGN_NAMES, opts.faults);
+  if (designs.length === 0) throw new Error(`no design has every fault of ${opts.faults.join(', ')}`);
   const bounds: WorkloadBounds = {
     ...DEFAULT_BOUNDS,
     ...opts.bounds,
+    designs,
     strategy: opts.strategy,
     ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
   };
@@ -84,17 +101,19 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   let steps = 0;
   let failures = 0;
   let phase: HuntProgress['phase'] = 'search';
-  const tick = (e: Execution): void => {
+  const perDesign: DesignCounts = { v6: 0, ste: 0, mainline: 0 };
+  const tick = (e: Execution, design: DesignName): void => {
     executions++;
     steps += e.steps;
+    if (phase === 'search') perDesign[design]++;
     if (!e.ok) failures++;
-    onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase });
+    onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase, perDesign });
   };
 
   const search = fc.check(
     fc.property(arb, (w) => {
       const e = execute(w, { ...exec, coverage: recorder });
-      tick(e);
+      tick(e, w.config.design);
       return e.ok;
     }),
     {
@@ -111,6 +130,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     elapsedMs: performance.now() - start,
     coverage: recorder.toRecord(),
     failure,
+    perDesign,
   });
   if (!search.failed || search.counterexample === null) return done(null);
 
@@ -120,7 +140,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   phase = 'shrink';
   const sameFailure = (w: Workload): boolean => {
     const e = execute(w, exec);
-    tick(e);
+    tick(e, w.config.design);
     return e.ok || e.failure?.kind !== kind;
   };
   const shrinkParams = { interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000, markInterruptAsFailure: false };

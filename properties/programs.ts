@@ -77,7 +77,8 @@ export class ProgramRunner {
           break;
         case 'fork': {
           const child = yield* ops.op_fork(world, proc);
-          this.spawnProcess(op.child, child, new ShadowMemory(shadow), childName(name, ++children));
+          ++children;
+          if (child) this.spawnProcess(op.child, child, new ShadowMemory(shadow), childName(name, children));
           break;
         }
       }

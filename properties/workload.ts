@@ -1,8 +1,11 @@
 // A concurrent workload as plain data: what the machine looks like, what each process does, what the kernel's
 // background work does, and how the CPUs are interleaved. Everything here is JSON-serialisable (it goes into traces).
+import type { DesignName } from '../impl/kernel/swap.ts';
 
 /** The simulated machine and kernel configuration (all sizes small so that every boundary is hit). */
 export interface MachineConfig {
+  /** The swap-slot design under the shared mm code (traces without one are v6). */
+  readonly design: DesignName;
   readonly cpus: number;
   /** Slots per virtual swap cluster (VSWAP_CLUSTER_SIZE; 512 in the kernel). */
   readonly clusterSize: number;
@@ -16,6 +19,12 @@ export interface MachineConfig {
   readonly zswapCapacity: number;
   readonly memcgMode: 'v1-memsw' | 'v2';
   readonly memcgs: number;
+  /** Swap-table designs: the largest swap count a table entry holds (COUNT_MAX); beyond it, the extend table. */
+  readonly swapCountMax?: number;
+  /** Ranks of the GFP_ATOMIC/GFP_NOWAIT allocations that fail (failslab). */
+  readonly failslab?: readonly number[];
+  /** Ranks of the zswap writeback decompressions that fail. */
+  readonly decompressFail?: readonly number[];
 }
 
 /** What one process does, in order, on the CPU that drives it. */
@@ -85,10 +94,16 @@ export function workloadSize(w: Workload): { ops: number; processes: number; cpu
 export function describeWorkload(w: Workload): string[] {
   const lines: string[] = [];
   const c = w.config;
+  const injected = [
+    c.failslab?.length ? `failslab [${c.failslab.join(',')}]` : '',
+    c.decompressFail?.length ? `zswap decompression fails [${c.decompressFail.join(',')}]` : '',
+  ].filter(Boolean);
   lines.push(
-    `machine: ${c.cpus} CPUs, vswap cluster ${c.clusterSize}, orders [${c.orders.join(',')}], ` +
+    `machine (${c.design}): ${c.cpus} CPUs, ${c.design === 'mainline' ? 'no virtual layer' : `vswap cluster ${c.clusterSize}`}, orders [${c.orders.join(',')}], ` +
       `${c.devices.map((d, i) => `swap${i}: ${d.slots} slots${d.bad.length ? ` bad [${d.bad.join(',')}]` : ''}`).join('; ') || 'no swap device'}, ` +
-      `zswap ${c.zswapCapacity ? `${c.zswapCapacity} pages` : 'off'}, memcg ${c.memcgMode} x${c.memcgs}`,
+      `zswap ${c.zswapCapacity ? `${c.zswapCapacity} pages` : 'off'}, memcg ${c.memcgMode} x${c.memcgs}` +
+      (c.design !== 'v6' ? `, swap count max ${c.swapCountMax ?? 3}` : '') +
+      (injected.length ? `; ${injected.join(', ')}` : ''),
   );
   const walk = (p: ProcessProgram, name: string, indent: string): void => {
     lines.push(`${indent}process ${name} on CPU${p.cpu}, memcg ${p.memcg}:`);

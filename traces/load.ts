@@ -38,6 +38,8 @@ export function loadTrace(path: string): Trace {
   return parseTrace(text, path);
 }
 
+/** The trace's workload; a trace from before the designs existed is a v6 one. */
 export function traceWorkload(t: Trace): Workload {
-  return t.workload as Workload;
+  const w = t.workload as unknown as Workload;
+  return { ...w, config: { ...w.config, design: t.workload.config.design ?? 'v6' } };
 }

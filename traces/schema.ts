@@ -26,6 +26,8 @@ const backgroundOp = z.discriminatedUnion('op', [
 ]);
 
 export const machineConfigSchema = z.object({
+  /** Traces written before the Swap Table Edition have no design: they are v6. */
+  design: z.enum(['v6', 'ste', 'mainline']).optional(),
   cpus: z.number().int().min(1).max(16),
   clusterSize: z.number().int().min(2).max(512),
   orders: z.array(z.number().int().min(0).max(4)).min(1),
@@ -34,6 +36,9 @@ export const machineConfigSchema = z.object({
   zswapCapacity: z.number().int().nonnegative(),
   memcgMode: z.enum(['v1-memsw', 'v2']),
   memcgs: z.number().int().positive(),
+  swapCountMax: z.number().int().min(2).max(31).optional(),
+  failslab: z.array(z.number().int().positive()).optional(),
+  decompressFail: z.array(z.number().int().positive()).optional(),
 });
 
 export const workloadSchema = z.object({

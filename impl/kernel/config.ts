@@ -35,6 +35,13 @@ export interface KernelConfig {
   readonly orders: readonly number[];
   /** Faults switched on (see faults.ts). Default none. */
   readonly faults: readonly FaultName[];
+  /**
+   * Swap-table designs: SWP_TB_COUNT_MAX, the largest swap count kept in a table entry (15 on x86-64; small here so
+   * that a few forks reach the extend table). Default 3.
+   */
+  readonly swapCountMax: number;
+  /** zswap writeback decompressions that fail (1-based ranks): a corrupt or unreadable object. Default none. */
+  readonly zswapDecompressFail: readonly number[];
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -47,6 +54,8 @@ export const DEFAULT_CONFIG: KernelConfig = {
   memcgSwapMax: Number.MAX_SAFE_INTEGER,
   orders: [0, 1, 2],
   faults: [],
+  swapCountMax: 3,
+  zswapDecompressFail: [],
 };
 
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
@@ -65,6 +74,7 @@ export function resolveConfig(partial: Partial<KernelConfig> = {}): KernelConfig
     for (const b of d.bad ?? []) if (b < 0 || b >= d.slots) throw new Error(`device ${i}: bad slot ${b} out of range`);
   });
   if (c.memcgs < 1) throw new Error('at least one memcg');
+  if (!Number.isInteger(c.swapCountMax) || c.swapCountMax < 2) throw new Error(`swapCountMax must be at least 2, got ${c.swapCountMax}`);
   return c;
 }
 

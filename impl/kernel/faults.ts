@@ -1,6 +1,7 @@
-// The catalogue of switchable faults: each re-creates a bug class the vswap series had (or could have had) by
-// changing one decision in the port. All are off by default. Adding one: add an entry here, then test
-// `faultOn(k, 'name')` at the single place in the port where the buggy kernel differed.
+// The catalogue of switchable faults: each re-creates a bug class the vswap series (v6 or the Swap Table Edition) or
+// the swap table had, or could have had, by changing one decision in the port. All are off by default. Adding one:
+// add an entry here, then test `k.faultOn('name')` at the single place in the port where the buggy kernel differed.
+import type { DesignName } from './swap.ts';
 
 export interface FaultSpec {
   /** One line: what goes wrong. */
@@ -9,13 +10,23 @@ export interface FaultSpec {
   readonly mechanism: string;
   /** The interleaving (or sequence) that exposes it. */
   readonly interleaving: string;
-  /** The failure kind a run reports when the fault is exposed. */
-  readonly expect: string;
+  /**
+   * The failure kind a run reports when the fault is exposed; a list when what shows first depends on what the
+   * workload does next (e.g. lost data if the page is read back, a leak if it is not).
+   */
+  readonly expect: string | readonly string[];
   /** The public report this reproduces (series version, thread or commit), or 'not a known report'. */
   readonly report: string;
   /** Configuration the fault needs to be reachable at all. */
   readonly requires?: { readonly memcgMode?: 'v1-memsw' | 'v2' };
+  /** The designs whose code has the faulty decision (shared mm code: every design). */
+  readonly designs: readonly DesignName[];
 }
+
+const ALL: readonly DesignName[] = ['v6', 'ste', 'mainline'];
+const V6: readonly DesignName[] = ['v6'];
+const STE: readonly DesignName[] = ['ste'];
+const SWAP_TABLE: readonly DesignName[] = ['ste', 'mainline'];
 
 export const FAULTS = {
   'memcg1-swapout-relock': {
@@ -29,6 +40,7 @@ export const FAULTS = {
       'virtual swap series v3 and v4 (fixed in v5: the record is done under the lock the caller already holds)',
     expect: 'self-deadlock',
     requires: { memcgMode: 'v1-memsw' },
+    designs: ALL,
   },
   'zap-leak': {
     description: 'zap_pte_range clears a swap PTE without dropping its reference when a batch crosses a vswap cluster',
@@ -41,6 +53,7 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'leak',
+    designs: ALL,
   },
   'double-free': {
     description: 'swap_free_nr decides to free a slot from a count read after dropping the cluster lock',
@@ -54,6 +67,7 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'bug',
+    designs: V6,
   },
   'partial-scan-spin-lock': {
     description: 'folio_alloc_swap scans the partial cluster list with spin_lock instead of spin_trylock (xa_lock -> cluster)',
@@ -68,6 +82,7 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'lockdep-circular',
+    designs: V6,
   },
   'writeback-end-irq-lock': {
     description: 'the write completion takes the vswap cluster (swap-cache) lock from hardirq; elsewhere it is taken with IRQs on',
@@ -83,6 +98,7 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'lockdep-irq-inversion',
+    designs: ALL,
   },
   'cpu-dead-alloc': {
     description: 'vswap_cpu_dead frees an emptied cluster with an allocating xarray erase (GFP_KERNEL) under its locks',
@@ -97,6 +113,7 @@ export const FAULTS = {
     report:
       "raised in Peter Zijlstra's review of v4 09/21 (LKML, 2026-03-19) about xas_alloc in __xa_erase from vswap_cpu_dead",
     expect: 'sleep-in-atomic',
+    designs: V6,
   },
   'cluster-free-no-rcu': {
     description: 'vswap_cluster_free frees the cluster at once (kfree) instead of after an RCU grace period (call_rcu)',
@@ -111,6 +128,7 @@ export const FAULTS = {
     report:
       'not a known report (v4 already used kvfree_rcu)',
     expect: 'use-after-free',
+    designs: V6,
   },
   'free-batch-cluster-boundary': {
     description: 'swap_free_nr\'s batched free is not flushed at a vswap cluster boundary, so it is applied to the next cluster',
@@ -125,6 +143,7 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'bug',
+    designs: V6,
   },
   'zswap-writeback-early-release': {
     description: 'zswap writeback drops the compressed copy and the swap-cache folio before the disk write completes',
@@ -139,6 +158,7 @@ export const FAULTS = {
     report:
       "not this slip; the same class as the zswap data-loss fix 'mm: zswap: fix data loss on SWP_SYNCHRONOUS_IO devices' (2024)",
     expect: 'data',
+    designs: V6,
   },
   'swapin-eexist-as-success': {
     description: 'do_swap_page treats -EEXIST from swapcache_prepare as success and brings the page in a second time',
@@ -152,6 +172,7 @@ export const FAULTS = {
     report:
       'not a known report of this slip; the -EEXIST handling of swapcache_prepare in mm/swap_state.c has a history of races',
     expect: 'bug',
+    designs: V6,
   },
   'free-swap-skips-uncharge': {
     description: 'folio_free_swap frees SWAPFILE slots without uncharging memory.swap on cgroup v2',
@@ -166,6 +187,7 @@ export const FAULTS = {
       'not a known report',
     expect: 'leak',
     requires: { memcgMode: 'v2' },
+    designs: V6,
   },
   'swapoff-no-recheck': {
     description: 'try_to_unuse stores a swap-cache folio into a slot without re-checking that the folio still belongs to it',
@@ -179,6 +201,7 @@ export const FAULTS = {
     report:
       'not in the vswap series; the classic try_to_unuse race of the swap code (a folio that no longer belongs to the entry)',
     expect: 'bug',
+    designs: V6,
   },
   'cpu-dead-keeps-cache-ref': {
     description: 'vswap_cpu_dead forgets the per-CPU cached cluster without dropping the reference the cache held',
@@ -191,6 +214,124 @@ export const FAULTS = {
     report:
       'not a known report',
     expect: 'leak',
+    designs: V6,
+  },
+  'ste-lookup-no-dead-check': {
+    description: 'a vswap cluster lookup takes the cluster lock without RCU and without checking that the cluster died',
+    mechanism:
+      "vswap_lock_cluster as in the STE's RFC v2 (2/7): xa_load on vswap_si's cluster pool and spin_lock, with no " +
+      'rcu_read_lock around the two and no check of CLUSTER_FLAG_DEAD once the lock is held. vswap_free_cluster ' +
+      'erases an emptied cluster, marks it DEAD under its lock, kfree()s its virtual table at once and frees the ' +
+      'cluster itself after a grace period: a lookup that loaded the cluster before the erase reads a dead cluster ' +
+      '(its freed virtual table), or one already freed because no RCU section held the grace period back.',
+    interleaving:
+      "A swap-in of a PTE that is going stale (do_swap_page checks the slot's backend, swap_entry_backend_has_flag -> " +
+      'vswap_to_phys, with no pin on the cluster) loads the cluster while the last slot of it is being freed on ' +
+      'another CPU (an exit or munmap of a forked sibling): the free empties, erases and kills the cluster; the ' +
+      "lookup then takes the dead cluster's lock and reads its virtual table.",
+    report:
+      'inferred from the STE series: RFC v2 2/7 has the bare lookup (20260612193738.2183968-3-nphamcs@gmail.com); the ' +
+      'later revision (linux-mm mm/vswap.h @0822e81d) routes vswap_lock_cluster through swap_cluster_lock, which checks DEAD under RCU',
+    expect: ['rcu-use-after-free', 'use-after-free', 'bug'],
+    designs: STE,
+  },
+  'ste-cluster-free-no-rcu': {
+    description: 'vswap_free_cluster frees the dynamic cluster at once (kfree) instead of after a grace period (kfree_rcu)',
+    mechanism:
+      'vswap_free_cluster unlinks the emptied cluster, frees its tables, erases it from the pool and marks it DEAD, ' +
+      'then kfree()s struct swap_cluster_info_dynamic directly. Its caller still holds ci->lock and unlocks it ' +
+      'afterwards (the lock is inside the freed structure), and RCU readers that found the cluster before the erase ' +
+      'spin on that lock.',
+    interleaving:
+      'Sequential is enough: the last slot of a vswap cluster is freed (a process swaps a page out and exits); the ' +
+      "freeing path's spin_unlock(&ci->lock) writes freed memory.",
+    report: "not a known report (the P4 ghost-swapfile RFC and the STE use kfree_rcu for exactly this)",
+    expect: 'use-after-free',
+    designs: STE,
+  },
+  'ste-cache-only-mark-unlocked': {
+    description: 'the cache-only bit of a physical slot is set after the vswap cluster lock is dropped, with a plain read-modify-write',
+    mechanism:
+      'swap_put_entries_cluster notes which cached vswap slots go from count 1 to 0 and, to keep the put loop short, ' +
+      'sets SWP_RMAP_CACHE_ONLY on their physical slots only after spin_unlock: it reads the physical table entry, ' +
+      'then writes it back with the bit set. Outside the vswap lock nothing keeps the slot SWAPFILE: the folio can ' +
+      'be reclaimed and its physical slot freed (and reused) in between, and the stale write puts a reverse-map ' +
+      "entry back into a free (or someone else's) physical slot.",
+    interleaving:
+      'P0 maps a swapped-in page (its vswap slot cached, SWAPFILE) and unmaps it: the put takes the count 1 -> 0 and ' +
+      'drops the lock; before the deferred mark, reclaim on another CPU removes the folio from the swap cache, which ' +
+      'frees the vswap slot and its physical slot; the mark then writes Pointer|C into the freed physical slot.',
+    report: "not a known report (the STE's rule that the reverse map is only touched while the vtable holds SWAPFILE under the vswap lock, mm/vswap.h)",
+    expect: ['bug', 'leak'],
+    designs: STE,
+  },
+  'swap-table-extend-no-recheck': {
+    description: "swap_extend_table_alloc installs its new extend table without re-checking that none was installed meanwhile",
+    mechanism:
+      'swap_dup_entries_cluster drops ci->lock to allocate the extend table of a cluster whose slot must overflow ' +
+      "COUNT_MAX. After retaking the lock, swap_extend_table_alloc installs the table without checking whether another " +
+      'CPU, overflowing another slot of the same cluster, already installed one: the first table, holding whole ' +
+      'counts of overflowed slots, is replaced by a zeroed one and the counts are lost.',
+    interleaving:
+      'Two processes fork at once, each duplicating a swap entry whose count is COUNT_MAX - 1, both in one cluster ' +
+      'without an extend table: both drop the lock and allocate; the first installs its table and overflows its ' +
+      "slot (extend[a] = MAX); the second replaces the table: slot a's count is gone, and the next put of it finds " +
+      'an extend count below COUNT_MAX.',
+    report: 'not a known report (swap_extend_table_alloc re-checks table, count and an existing extend table, mm/swapfile.c @000bd100)',
+    expect: 'bug',
+    designs: SWAP_TABLE,
+  },
+  'ste-writeback-no-restore': {
+    description: 'zswap writeback of a vswap slot does not put the zswap backing back when decompression fails',
+    mechanism:
+      'zswap_writeback_entry gives the vswap slot its physical slot (folio_realloc_swap: the virtual table now says ' +
+      'SWAPFILE and no longer points at the zswap object) before decompressing. When decompression fails it must ' +
+      "restore ZSWAP (vswap_zswap_store, which also frees the new physical slot); here it only takes its folio out " +
+      'of the swap cache: the slot says SWAPFILE for a physical slot that was never written, and the zswap object is ' +
+      'referenced by nothing.',
+    interleaving:
+      'A page is swapped out to zswap; the shrinker writes it back and decompression fails (an unreadable object): ' +
+      'a later read of the page returns what the physical slot held before (lost data); if it is never read, the ' +
+      'orphaned zswap object is still there when everything has exited (leak).',
+    report: "the STE's RFC v2 3/7 restores with vswap_zswap_store on decompression failure (20260612193738.2183968-4-nphamcs@gmail.com); this slip is not a known report",
+    expect: ['data', 'leak'],
+    designs: STE,
+  },
+  'ste-realloc-under-vswap-lock': {
+    description: 'folio_realloc_swap allocates the physical slot while still holding the vswap cluster lock',
+    mechanism:
+      "folio_realloc_swap reads the first slot's virtual-table entry under the vswap cluster lock and, instead of " +
+      'dropping the lock before the physical allocation, calls swap_alloc_fast/slow with it held: ' +
+      'local_lock(percpu_swap_cluster) and a physical ci->lock (the same lock class as the vswap one) are taken under ' +
+      'a vswap ci->lock, the reverse of the allocator order local_lock -> ci->lock (and the allocator may sleep to ' +
+      "populate a cluster's table). Lockdep sees the same class taken twice without a nesting annotation first.",
+    interleaving:
+      'None needed for lockdep: any writeout of a vswap folio that zswap rejects (zswap off or full) takes ' +
+      'vswap ci->lock -> percpu_swap_cluster.lock, while every physical allocation takes percpu_swap_cluster.lock -> ' +
+      'ci->lock.',
+    report: 'not a known report (the STE takes the two locks one after the other on this path, never nested: RFC v2 3/7)',
+    expect: 'lockdep-recursive',
+    designs: STE,
+  },
+  'ste-dynamic-publish-unlocked': {
+    description: 'alloc_swap_scan_dynamic publishes a new vswap cluster in the pool before taking its lock (as the RFCs do)',
+    mechanism:
+      'alloc_swap_scan_dynamic allocates a cluster with its tables, xa_alloc()s it into vswap_si->cluster_info_pool ' +
+      '(lowest free index, so an index a destroyed cluster had), and only then spin_lock()s it and scans it. Between ' +
+      'the two, the cluster is live, empty and usable to anyone who looks it up: a CPU whose per-CPU offset hint still ' +
+      'names that index (from the destroyed cluster) takes the lock, allocates there, and when that slot is freed ' +
+      'again the emptied cluster is destroyed (DEAD, tables freed). The creator then locks a dead cluster and scans ' +
+      'its freed table (VM_WARN_ON(!cluster_is_usable) in alloc_swap_scan_cluster, then a NULL table).',
+    interleaving:
+      'CPU1 allocated from vswap cluster 1, which emptied and was destroyed; its per-CPU hint still names slot 8. ' +
+      'CPU0 creates a new cluster, which xa_alloc numbers 1, and is delayed before spin_lock (an interrupt). CPU1 ' +
+      "swaps out a page that no PTE maps: its hint leads it into the new cluster 1, where it takes slot 8; " +
+      'swap_writeout frees the slot at once, the cluster empties and vswap_free_cluster destroys it. CPU0 locks it.',
+    report:
+      'found by this suite in the STE RFC v2 (20260612193738.2183968-2/-3-nphamcs@gmail.com) and the P4 ghost-swapfile ' +
+      'RFC 15/15 (20260220-swap-table-p4-v1-15-104795d19815@tencent.com), which both publish before locking; not a known report',
+    expect: 'bug',
+    designs: STE,
   },
 } as const satisfies Record<string, FaultSpec>;
 
@@ -199,4 +340,9 @@ export const FAULT_NAMES: readonly FaultName[] = Object.keys(FAULTS) as FaultNam
 
 export function isFaultName(s: string): s is FaultName {
   return Object.hasOwn(FAULTS, s);
+}
+
+/** The kinds a fault may be reported as. */
+export function expectedKinds(f: FaultSpec): readonly string[] {
+  return typeof f.expect === 'string' ? [f.expect] : f.expect;
 }

@@ -33,6 +33,8 @@ export abstract class Kernel {
   /** list_lru_one->lock of zswap_list_lru (one node, one memcg list in this model). */
   readonly zswapLruLock: SpinLock;
   nextZswapId = 1;
+  /** Decompressions zswap writeback has done, for config.zswapDecompressFail. */
+  zswapWritebackDecompressions = 0;
 
   // mm/memcontrol.c: index = memcg id; [0] is unused (id 0 means "no memcg")
   readonly memcgs: MemCgroup[];

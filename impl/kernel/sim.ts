@@ -45,6 +45,10 @@ export {
   irqs_disabled,
   test_bit_locked,
   refcount_read,
+  kmalloc_plain,
+  __set_bit_locked,
+  spin_is_locked,
+  kobj_freed,
 } from '../sim/index.ts';
 
 export type { SpinLock, LocalLock, Mutex, BitLock, RefcountHandle as Refcount, KObj as MemHandle } from '../sim/index.ts';

@@ -46,6 +46,7 @@ export function folio_matches_swap_entry(f: Folio, entry: SwpEntry): boolean {
 }
 
 export const ENOENT = 2;
+export const EIO = 5;
 export const ENOMEM = 12;
 export const EBUSY = 16;
 export const EEXIST = 17;
@@ -80,8 +81,14 @@ export interface SwapOps {
   // --- PTE references (the swap count)
   /** try_to_unmap_one: the PTE of this page of a locked swap-cache folio becomes a swap entry (v6: swap_duplicate_nr). */
   folio_dup_swap(folio: Folio, entry: SwpEntry): Task<number>;
-  /** copy_nonpresent_pte (fork): nr consecutive entries gain a PTE each; 0 or -errno (v6: swap_duplicate_nr). */
-  swap_dup_entries_direct(entry: SwpEntry, nr: number): Task<number>;
+  /**
+   * copy_nonpresent_pte (fork): nr consecutive entries gain a PTE each, in order; how many did, and the error that
+   * stopped the rest (-ENOMEM: a count must overflow and no extend table could be had atomically). v6:
+   * swap_duplicate_nr, all or nothing.
+   */
+  swap_dup_entries_direct(entry: SwpEntry, nr: number): Task<{ done: number; err: number }>;
+  /** swap_retry_table_alloc: fork's sleeping allocation after -ENOMEM, with the page-table locks dropped. */
+  swap_retry_table_alloc(entry: SwpEntry): Task<number>;
   /** do_swap_page mapping the folio: the PTE's reference moves to the folio (v6: swap_free_nr(entry, 1)). */
   folio_put_swap(folio: Folio, entry: SwpEntry): Task;
   /** zap_nonpresent_ptes: nr consecutive entries lose a PTE each (v6: free_swap_and_cache_nr). */

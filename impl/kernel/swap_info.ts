@@ -26,8 +26,10 @@ export abstract class SwapInfo {
     readonly clusterSize: number,
     /** The swap header's bad-page list. */
     readonly badList: readonly number[],
+    /** A device whose slots hold data (not the STE's ghost device). */
+    hasData = true,
   ) {
-    this.data = new Array<number>(slots).fill(0);
+    this.data = new Array<number>(hasData ? slots : 0).fill(0);
   }
 
   /** The physical chart's view of one slot. */

@@ -62,6 +62,9 @@ export class Engine {
   curCtx: Ctx | null = null;
   failure: SimFailure | null = null;
   liveObjects = 0;
+  /** failslab: ranks of the may-fail allocations that fail; `mayFail` counts those made so far. */
+  failslab: ReadonlySet<number> = new Set();
+  mayFail = 0;
 
   constructor(
     readonly m: Machine,

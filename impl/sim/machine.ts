@@ -22,6 +22,7 @@ export class Machine {
     const cpus = opts.cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1) throw new Error(`sim: cpus must be a positive integer, got ${cpus}`);
     this.engine = new Engine(this, cpus, opts.scheduler, opts.lockdep ?? true, opts.stepLimit ?? 20_000);
+    this.engine.failslab = new Set(opts.failslab ?? []);
   }
 
   get log(): readonly LogEntry[] {

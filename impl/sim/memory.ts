@@ -4,11 +4,30 @@ import type { Gfp, Task } from './types.ts';
 import type { KObj } from './handles.ts';
 import { formatWhere } from './report.ts';
 
-// kmalloc: GFP_KERNEL may sleep (might_alloc), the atomic flavours never do
-export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj> {
+// kmalloc: GFP_KERNEL may sleep (might_alloc) and never fails here; the atomic flavours never sleep and fail when
+// the machine's failslab list names their rank (then null, and the log says so)
+export function kmalloc(m: Machine, what: string, gfp: 'GFP_KERNEL'): Task<KObj>;
+export function kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null>;
+export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null> {
   const e = m.engine;
   yield e.point(`kmalloc(${what}, ${gfp})`);
   if (gfp === 'GFP_KERNEL') e.mightSleep(`kmalloc(${what}, GFP_KERNEL)`);
+  else if (e.failslab.has(++e.mayFail)) {
+    m.trace(`failslab: kmalloc(${what}, ${gfp}) fails`);
+    return null;
+  }
+  const id = e.objects.length;
+  e.objects.push({ id, what, freed: null, freedByRcu: null });
+  e.liveObjects++;
+  return { id, what } as KObj;
+}
+
+/**
+ * kmalloc_plain: an allocation made in a step the model runs as one (boot, swapon's header read); no scheduling
+ * point, never fails. Tracked like kmalloc's, so a later use after free is caught.
+ */
+export function kmalloc_plain(m: Machine, what: string): KObj {
+  const e = m.engine;
   const id = e.objects.length;
   e.objects.push({ id, what, freed: null, freedByRcu: null });
   e.liveObjects++;

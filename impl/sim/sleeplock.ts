@@ -69,6 +69,17 @@ export function* trylock_bit(m: Machine, fl: BitLock): Task<boolean> {
   return true;
 }
 
+/**
+ * __folio_set_locked: sets the bit of a lock nobody else can see yet (a folio just allocated); plain, so it can run
+ * under a spinlock. Setting a bit someone holds is a test bug.
+ */
+export function __set_bit_locked(m: Machine, fl: BitLock): void {
+  const e = m.engine;
+  const r = e.locks[fl.id]!;
+  if (r.locked) throw new Error(`sim: __set_bit_locked(${fl.name}) on a held lock`);
+  grant(e, r, -1, true);
+}
+
 /** Whether a bit lock is set (folio_test_locked); plain. */
 export function test_bit_locked(m: Machine, fl: BitLock): boolean {
   return m.engine.locks[fl.id]!.locked;

@@ -115,6 +115,11 @@ export function* raw_spin_trylock(m: Machine, l: SpinLock): Task<boolean> {
   return (yield* trylock(m, l, true, 'plain', 'raw_spin_trylock')).ok;
 }
 
+/** spin_is_locked: whether anyone holds the lock (plain; for instrumentation and checks, not for kernel logic). */
+export function spin_is_locked(m: Machine, l: { readonly id: number; readonly name: string }): boolean {
+  return m.engine.locks[l.id]?.locked ?? false;
+}
+
 /** lockdep_assert_held: the lock must be held by this CPU (a mutex: by this task). */
 export function lockdep_assert_held(m: Machine, l: { readonly id: number; readonly name: string }): void {
   const e = m.engine;

@@ -46,6 +46,11 @@ export interface MachineOptions {
   readonly lockdep?: boolean;
   /** The run ends with failure kind 'step-limit' after this many steps (default 20000). */
   readonly stepLimit?: number;
+  /**
+   * failslab: the allocations that fail, by their 1-based rank among the allocations that may fail (GFP_ATOMIC and
+   * GFP_NOWAIT; GFP_KERNEL allocations are too small to fail, as with failslab's ignore-gfp-wait). Default none.
+   */
+  readonly failslab?: readonly number[];
 }
 
 export interface SpinLockOptions {

@@ -73,10 +73,14 @@ export function* op_pageout(w: World, proc: Process, start: number, nr: number):
   yield* shrink_folio_list(k, isolated);
 }
 
-/** fork: a child in the same memcg with a copy of the address space. */
-export function* op_fork(w: World, proc: Process): Task<Process> {
+/** fork: a child in the same memcg with a copy of the address space; null when fork failed (-ENOMEM). */
+export function* op_fork(w: World, proc: Process): Task<Process | null> {
   const child = w.createProcess(proc.memcg - 1);
-  yield* copy_page_range(w.k, proc.mm, child.mm);
+  if ((yield* copy_page_range(w.k, proc.mm, child.mm)) < 0) {
+    // dup_mmap failed: what was copied is torn down with the half-built mm
+    yield* op_exit(w, child);
+    return null;
+  }
   return child;
 }
 

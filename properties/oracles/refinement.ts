@@ -16,7 +16,11 @@ export class RefinementOracle {
   private readonly virt = new Map<number, VirtualSnapshot>();
   private readonly phys = new Map<string, PhysicalSnapshot>();
 
-  constructor(private readonly coverage?: CoverageRecorder) {
+  constructor(
+    private readonly coverage?: CoverageRecorder,
+    /** How the design names a swap entry in reports ("vswap 5", "swap0:5"). */
+    private readonly describe: (slot: number) => string = (slot) => `vswap slot ${slot}`,
+  ) {
     coverage?.recordInitial(virtualSlotMachine, initialVirtual());
     coverage?.recordInitial(physicalSlotMachine, initialPhysical());
   }
@@ -29,12 +33,12 @@ export class RefinementOracle {
     if (r.space === 'virtual') {
       const before = this.virt.get(r.slot) ?? initialVirtual();
       const res = stepVirtual(before, r.event);
-      if (!res.ok) return { violation: `vswap slot ${r.slot}: ${r.by} did ${r.event.type}, but ${res.reason}` };
+      if (!res.ok) return { violation: `${this.describe(r.slot)}: ${r.by} did ${r.event.type}, but ${res.reason}` };
       this.coverage?.recordStep(res);
       this.virt.set(r.slot, res.snapshot);
       const mismatch = checkVirtual(res.snapshot, r.after);
-      const note = `vswap ${r.slot} ${r.event.type} -> ${formatVirtualState(res.snapshot).replace(/^allocated\./, '')}`;
-      if (mismatch) return { violation: `vswap slot ${r.slot} after ${r.event.type} by ${r.by}: ${mismatch}` };
+      const note = `${this.describe(r.slot).replace(/ slot /, ' ')} ${r.event.type} -> ${formatVirtualState(res.snapshot).replace(/^allocated\./, '')}`;
+      if (mismatch) return { violation: `${this.describe(r.slot)} after ${r.event.type} by ${r.by}: ${mismatch}` };
       return { note };
     }
     const key = physKey(r.slot);

@@ -1,7 +1,7 @@
 // Every fault in the catalogue is found by a bounded hunt with a fixed seed, and reported with its expected kind.
 // This is the CI-sized version of `vswap-check bench`: it proves each property can fail for the bug it targets.
 import { describe, expect, it } from 'vitest';
-import { FAULTS, FAULT_NAMES } from '../../impl/kernel/faults.ts';
+import { FAULTS, FAULT_NAMES, expectedKinds } from '../../impl/kernel/faults.ts';
 import { hunt } from '../../properties/hunt.ts';
 import { workloadSize } from '../../properties/workload.ts';
 
@@ -11,7 +11,7 @@ describe('the fault catalogue', () => {
   it.each(FAULT_NAMES)('%s is detected within a bounded hunt (6000 runs)', (name) => {
     const r = hunt({ seed: SEED, runs: 6000, seconds: 120, shrinkSeconds: 20, strategy: 'mixed', faults: [name] });
     expect(r.failure, `${name} not detected in ${r.executions} executions`).not.toBeNull();
-    expect(r.failure!.execution.failure?.kind).toBe(FAULTS[name].expect);
+    expect(expectedKinds(FAULTS[name])).toContain(r.failure!.execution.failure?.kind);
     // shrinking keeps the failure of the same kind and never grows the workload
     expect(workloadSize(r.failure!.workload).ops).toBeLessThanOrEqual(workloadSize(r.failure!.original).ops);
   });

@@ -13,7 +13,7 @@ describe('memory', () => {
       kfree(m, a);
       live.push(m.liveObjects());
       yield* m.point('between frees');
-      kfree(m, b);
+      kfree(m, b!);
       kfree(m, a);
     });
     const r = m.run();
@@ -23,6 +23,22 @@ describe('memory', () => {
     expect(r.failure.kind).toBe('use-after-free');
     expect(r.failure.message).toContain("double-free of 'cluster'");
     expect(r.failure.text()).toMatch(/First freed by task 'freer' on CPU#0 at step \d+/);
+  });
+});
+
+describe('failslab', () => {
+  it('fails the named ranks of the atomic allocations only, and says so in the log', () => {
+    const m = new Machine({ cpus: 1, scheduler: new ChoicesScheduler([]), failslab: [2] });
+    const got: (string | null)[] = [];
+    m.spawn(0, 'allocator', function* (m) {
+      got.push((yield* kmalloc(m, 'a', 'GFP_ATOMIC'))?.what ?? null);
+      got.push((yield* kmalloc(m, 'k', 'GFP_KERNEL')).what);
+      got.push((yield* kmalloc(m, 'b', 'GFP_NOWAIT'))?.what ?? null);
+      got.push((yield* kmalloc(m, 'c', 'GFP_ATOMIC'))?.what ?? null);
+    });
+    expect(m.run().ok).toBe(true);
+    expect(got).toEqual(['a', 'k', null, 'c']);
+    expect(m.log.some((e) => e.notes.some((n) => n.includes('failslab: kmalloc(b, GFP_NOWAIT) fails')))).toBe(true);
   });
 });
 

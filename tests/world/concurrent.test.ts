@@ -34,7 +34,7 @@ function runOnce(seed: number, memcgMode: 'v1-memsw' | 'v2'): string[] {
     yield* op_map_large(h.w, p, 4, 1);
     for (let i = 0; i < 6; i++) yield* op_write(h.w, p, i, base + i);
     yield* op_pageout(h.w, p, 0, 6);
-    const child = yield* op_fork(h.w, p);
+    const child = (yield* op_fork(h.w, p))!;
     yield* op_write(h.w, child, 1, base + 100);
     for (let i = 0; i < 6; i++) {
       const want = i === 1 ? base + 100 : base + i;

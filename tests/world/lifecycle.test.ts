@@ -33,7 +33,7 @@ describe('process lifecycle and background paths', () => {
       yield* op_write(h.w, p, 1, 6);
       yield* op_pageout(h.w, p, 0, 1);
       snaps.push(inspect(h.w));
-      child = yield* op_fork(h.w, p);
+      child = (yield* op_fork(h.w, p))!;
       // the shared present page is unmapped from both mms: one reference per PTE
       yield* op_pageout(h.w, p, 1, 1);
       snaps.push(inspect(h.w));

@@ -1,19 +1,26 @@
 // fork (mm/memory.c copy_page_range / copy_pte_range): the child shares present pages copy-on-write and takes one
-// reference on each swap slot its copied PTEs hold (swap_duplicate_nr over runs of consecutive entries).
+// reference on each swap slot its copied PTEs hold (runs of consecutive entries at a time). When a swap count must
+// overflow and no extend table can be had atomically, both page-table locks are dropped, the table is allocated
+// with GFP_KERNEL (swap_retry_table_alloc), and the copy resumes at the same page.
 import type { Kernel } from '../kernel.ts';
 import type { MmStruct, Pte } from './mm.ts';
 import type { Task } from '../sim.ts';
 import { spin_lock, spin_lock_nested, spin_unlock } from '../sim.ts';
+import { ENOMEM } from '../swap.ts';
 
-/** copy_page_range: copies every PTE of src into the empty dst. */
-export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task {
+/** copy_page_range: copies every PTE of src into the empty dst; 0, or -ENOMEM when fork must fail. */
+export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task<number> {
   yield* spin_lock(k.m, dst.ptl);
   // the source lock nests inside the destination's (same lock class)
   yield* spin_lock_nested(k.m, src.ptl, 1);
-  const pages = src.pages();
+  let pages = src.pages();
   for (let i = 0; i < pages.length; ) {
     const page = pages[i]!;
-    const pte = src.ptes.get(page)!;
+    const pte = src.ptes.get(page);
+    if (!pte) {
+      i++;
+      continue;
+    }
     if (pte.kind === 'present') {
       pte.writable = false;
       dst.ptes.set(page, { kind: 'present', folio: pte.folio, idx: pte.idx, writable: false });
@@ -29,12 +36,23 @@ export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task 
       if (pages[i + n] !== page + n || next?.kind !== 'swap' || next.entry !== pte.entry + n) break;
       n++;
     }
-    if ((yield* k.swap.swap_dup_entries_direct(pte.entry, n)) < 0) {
-      return k.m.fail('bug', `copy_pte_range: swap PTE at page ${page} refers to a dead slot ${pte.entry}`);
-    }
-    for (let j = 0; j < n; j++) dst.ptes.set(page + j, { kind: 'swap', entry: pte.entry + j });
-    i += n;
+    const { done, err } = yield* k.swap.swap_dup_entries_direct(pte.entry, n);
+    for (let j = 0; j < done; j++) dst.ptes.set(page + j, { kind: 'swap', entry: pte.entry + j });
+    i += done;
+    if (!err) continue;
+    if (err !== -ENOMEM) return k.m.fail('bug', `copy_pte_range: swap PTE at page ${page + done} refers to a dead slot ${pte.entry + done}`);
+    yield* spin_unlock(k.m, src.ptl);
+    yield* spin_unlock(k.m, dst.ptl);
+    if ((yield* k.swap.swap_retry_table_alloc(pte.entry + done)) < 0) return -ENOMEM;
+    yield* spin_lock(k.m, dst.ptl);
+    yield* spin_lock_nested(k.m, src.ptl, 1);
+    // goto again: the source PTEs may have changed while unlocked; resume at the page that failed
+    pages = src.pages();
+    i = pages.indexOf(page + done);
+    if (i < 0) i = pages.findIndex((p) => p > page + done);
+    if (i < 0) i = pages.length;
   }
   yield* spin_unlock(k.m, src.ptl);
   yield* spin_unlock(k.m, dst.ptl);
+  return 0;
 }

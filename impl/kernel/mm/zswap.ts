@@ -29,6 +29,20 @@ export function* zswap_entry_free(k: Kernel, ze: ZswapEntry): Task {
   k.m.trace(`zswap entry ${ze.id} (slot ${ze.swpentry}) freed`);
 }
 
+/**
+ * zswap_decompress in zswap_writeback_entry: the object's data into the folio; false when it cannot be read (the
+ * ranks config.zswapDecompressFail names: a corrupt or unreadable object).
+ */
+export function zswap_decompress_for_writeback(k: Kernel, ze: ZswapEntry, folio: Folio): boolean {
+  k.m.access(ze.mem, `zswap_decompress entry ${ze.id}`);
+  if (k.config.zswapDecompressFail.includes(++k.zswapWritebackDecompressions)) {
+    k.m.trace(`zswap_decompress of entry ${ze.id} fails`);
+    return false;
+  }
+  folio.contents[0] = ze.value;
+  return true;
+}
+
 /** zswap_store: compresses every page of a locked swap-cache folio; false (nothing stored) when rejected. */
 export function* zswap_store(k: Kernel, folio: Folio): Task<boolean> {
   const cap = k.config.zswapCapacity;

@@ -88,7 +88,14 @@ function v6SwapOps(k: V6Kernel): SwapOps {
     read_swap_cache_async: (entry, ref, memcg) => __read_swap_cache_async(k, entry, ref, memcg),
     folio_free_swap: (folio) => folio_free_swap(k, folio),
     folio_dup_swap: (_folio, entry) => swap_duplicate_nr(k, entry, 1),
-    swap_dup_entries_direct: (entry, nr) => swap_duplicate_nr(k, entry, nr),
+    swap_dup_entries_direct: function* (entry, nr) {
+      const err = yield* swap_duplicate_nr(k, entry, nr);
+      return { done: err ? 0 : nr, err };
+    },
+    // a v6 swap count is an unsigned int: fork never sees an overflow to retry
+    swap_retry_table_alloc: function* (entry) {
+      return k.m.fail('bug', `swap_retry_table_alloc(${entry}) on v6, whose swap_duplicate_nr cannot fail for lack of memory`);
+    },
     folio_put_swap: (_folio, entry) => swap_free_nr(k, entry, 1),
     swap_put_entries_direct: (entry, nr) => free_swap_and_cache_nr(k, entry, nr),
     swap_cache_lock_irq: (entry) => swap_cache_lock_irq(k, entry),

@@ -2,7 +2,8 @@
 // Markdown report (BENCHMARKS.md is its committed output) or, with --json, one JSON object.
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
-import { FAULT_NAMES } from '../impl/kernel/faults.ts';
+import { FAULTS } from '../impl/kernel/faults.ts';
+import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { runBench, type DetectionRow } from '../properties/bench.ts';
 import { CliError, action } from './errors.ts';
@@ -14,12 +15,12 @@ const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.to
 
 function detectionTable(rows: readonly DetectionRow[], seeds: number): string[] {
   const out = [
-    '| fault | strategy | expected kind | detected | median s | worst s | median runs | worst runs | shrunk ops (median / max) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| fault | designs | strategy | expected kind | detected | median s | worst s | median runs | worst runs | shrunk ops (median / max) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     out.push(
-      `| ${r.fault} | ${r.strategy} | ${r.expected} | ${r.detected}/${seeds} | ${fmt(r.medianSeconds)} | ${fmt(r.worstSeconds)} | ` +
+      `| ${r.fault} | ${FAULTS[r.fault].designs.join(', ')} | ${r.strategy} | ${r.expected} | ${r.detected}/${seeds} | ${fmt(r.medianSeconds)} | ${fmt(r.worstSeconds)} | ` +
         `${fmt(r.medianExecutions, 0)} | ${fmt(r.worstExecutions, 0)} | ${fmt(r.medianShrunkOps, 0)} / ${fmt(r.maxShrunkOps, 0)} |`,
     );
   }
@@ -58,14 +59,16 @@ export function registerBench(program: Command): void {
     .option('--seeds <n>', 'seeds per fault and strategy', intOption('--seeds', 1, 100), 5)
     .option('--budget <s>', 'search budget per seed, seconds', intOption('--budget', 1, 3600), 30)
     .option('--fault <name>', 'only these faults (repeatable; default all)', collect, [])
+    .option('--design <names>', `${DESIGN_HELP}: the faults of these designs, and the throughput of each`, 'all')
     .option('--strategy <names>', 'comma-separated strategies among random, pct, mixed; or all', 'all')
     .option('--shrink-seconds <n>', 'shrink budget per detection', intOption('--shrink-seconds', 1, 600), 10)
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action((o: { seeds: number; budget: number; fault: string[]; strategy: string; throughputRuns: number; shrinkSeconds: number; json?: boolean; out?: string }) => {
+      action((o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
+        const designs = parseDesigns(o.design);
         const strategies = parseStrategies(o.strategy);
         const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
         const t0 = performance.now();
@@ -76,6 +79,7 @@ export function registerBench(program: Command): void {
           faults,
           throughputRuns: o.throughputRuns,
           shrinkSeconds: o.shrinkSeconds,
+          designs,
           onRow: (r) => {
             if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
           },
@@ -85,13 +89,14 @@ export function registerBench(program: Command): void {
           process.stdout.write(`${JSON.stringify({ seeds, budgetSeconds: o.budget, ...res, wallSeconds: wall })}\n`);
           return;
         }
-        const t = res.throughput;
-        const cmd = `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget} --shrink-seconds ${o.shrinkSeconds}${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
+        const cmd =
+          `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget} --shrink-seconds ${o.shrinkSeconds} --design ${o.design}` +
+          `${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
         const md = [
           '# vswap-check benchmarks',
           '',
           `Command: \`${cmd}\` (${wall.toFixed(0)} s wall, Node ${process.version}, ${cpus().length} CPUs: ${cpus()[0]?.model ?? '?'}).`,
-          `Seeds ${seeds.join(', ')}; search budget ${o.budget} s per seed; faults: ${(faults.length ? faults : FAULT_NAMES).length}.`,
+          `Seeds ${seeds.join(', ')}; search budget ${o.budget} s per seed; designs ${designs.join(', ')}; faults: ${res.detection.length / strategies.length}.`,
           'Times are wall-clock on a shared machine: read the ratios and executions, not the absolute seconds.',
           '',
           '## Detection per fault',
@@ -101,14 +106,17 @@ export function registerBench(program: Command): void {
           ...(strategies.includes('random') && strategies.length > 1
             ? ['## Strategies against random (median executions to detection; below 1 is better)', '', ...strategyRatios(res.detection, strategies), '']
             : []),
-          '## Throughput: default hunt workloads, all oracles on against none (same workloads, same run)',
+          '## Throughput per design: generated workloads, all oracles on against none (same workloads, same run)',
           '',
-          '| | executions/s | steps/s |',
-          '|---|---|---|',
-          `| all oracles | ${t.checkedExecPerSec.toFixed(0)} | ${t.checkedStepsPerSec.toFixed(0)} |`,
-          `| no oracles | ${t.bareExecPerSec.toFixed(0)} | ${t.bareStepsPerSec.toFixed(0)} |`,
+          '| design | workloads | steps | checked exec/s | checked steps/s | bare exec/s | bare steps/s | checking cost |',
+          '|---|---|---|---|---|---|---|---|',
+          ...res.throughput.map(
+            (t) =>
+              `| ${t.design} | ${t.executions} | ${t.steps} | ${t.checkedExecPerSec.toFixed(0)} | ${t.checkedStepsPerSec.toFixed(0)} | ` +
+              `${t.bareExecPerSec.toFixed(0)} | ${t.bareStepsPerSec.toFixed(0)} | ${t.checkingCost.toFixed(2)}× |`,
+          ),
           '',
-          `Checking costs ${t.checkingCost.toFixed(2)}× the bare run (${t.executions} workloads, ${t.steps} steps). Peak RSS ${res.peakRssMiB.toFixed(0)} MiB.`,
+          `Peak RSS ${res.peakRssMiB.toFixed(0)} MiB. Designs run different workloads (each its own sample): compare steps/s, not executions/s.`,
           '',
         ].join('\n');
         process.stdout.write(md);

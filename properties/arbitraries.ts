@@ -1,6 +1,7 @@
 // fast-check arbitraries for concurrent workloads. Everything is plain data so it shrinks together: fewer ops,
 // fewer processes, fewer CPUs, fewer preemptions (schedule choices shrink towards 0 = "keep running this CPU").
 import fc from 'fast-check';
+import type { FaultRequirements } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import {
   PAGES_PER_PROCESS,
@@ -26,6 +27,8 @@ export interface WorkloadBounds {
   readonly cpus?: number;
   /** The designs a workload may be drawn for (the first is what shrinking moves towards). Default all. */
   readonly designs?: readonly DesignName[];
+  /** Configuration the faults switched on need (see FaultSpec.requires). */
+  readonly requires?: FaultRequirements;
 }
 
 export type Strategy = 'random' | 'pct' | 'mixed';
@@ -54,11 +57,14 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
     bad: fc.uniqueArray(fc.nat(15), { maxLength: 2 }),
   });
   const designs = b.designs ?? DESIGN_NAMES;
-  // sparse fault injection: most runs inject nothing; some fail an early atomic allocation or a decompression
-  const injected = fc.oneof(
-    { weight: 5, arbitrary: fc.constant([] as number[]) },
-    { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 1, max: 24 }), { minLength: 1, maxLength: 3 }).map((xs) => xs.sort((x, y) => x - y), (v) => v as number[]) },
-  );
+  const req = b.requires ?? {};
+  // sparse fault injection: most runs inject nothing; some fail one of the first atomic allocations, or one of the
+  // first zswap writeback decompressions (a workload makes only a few of those)
+  const injected = (max: number) =>
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constant([] as number[]) },
+      { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 1, max }), { minLength: 1, maxLength: 2 }).map((xs) => xs.sort((x, y) => x - y), (v) => v as number[]) },
+    );
   return fc.record({
     design: designs.length === 1 ? fc.constant(designs[0]!) : fc.constantFrom(...designs),
     cpus: b.cpus !== undefined ? fc.constant(b.cpus) : fc.integer({ min: 2, max: b.maxCpus }),
@@ -69,12 +75,12 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
     ),
     devices: fc.array(device, { minLength: 1, maxLength: 2 }),
     physClusterSize: fc.constantFrom(4, 8),
-    zswapCapacity: fc.constantFrom(4, 0, 64),
-    memcgMode: fc.constantFrom('v2' as const, 'v1-memsw' as const),
+    zswapCapacity: req.zswap === 'on' ? fc.constantFrom(4, 64) : req.zswap === 'off' ? fc.constant(0) : fc.constantFrom(4, 0, 64),
+    memcgMode: req.memcgMode ? fc.constant(req.memcgMode) : fc.constantFrom('v2' as const, 'v1-memsw' as const),
     memcgs: fc.constantFrom(1, 2),
-    swapCountMax: fc.constantFrom(3, 2, 15),
-    failslab: injected,
-    decompressFail: injected,
+    swapCountMax: req.swapCountMax !== undefined ? fc.constant(req.swapCountMax) : fc.constantFrom(3, 2, 15),
+    failslab: injected(12),
+    decompressFail: injected(3),
   }).map(
     (c) => ({
       ...c,

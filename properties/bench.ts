@@ -2,9 +2,10 @@
 // several seeds (median and worst), the shrunk trace's size; and the cost of checking (all oracles against none).
 import fc from 'fast-check';
 import { FAULTS, FAULT_NAMES, expectedKinds, type FaultName } from '../impl/kernel/faults.ts';
+import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb } from './arbitraries.ts';
 import { execute } from './execute.ts';
-import { hunt } from './hunt.ts';
+import { hunt, huntDesigns } from './hunt.ts';
 import { workloadSize } from './workload.ts';
 
 export interface DetectionSample {
@@ -31,6 +32,7 @@ export interface DetectionRow {
 }
 
 export interface ThroughputRow {
+  readonly design: DesignName;
   readonly executions: number;
   readonly checkedSeconds: number;
   readonly bareSeconds: number;
@@ -50,6 +52,8 @@ export interface BenchOptions {
   readonly faults: readonly FaultName[];
   readonly throughputRuns: number;
   readonly shrinkSeconds: number;
+  /** Designs to hunt faults in and to measure throughput of (default all). */
+  readonly designs?: readonly DesignName[];
   readonly onRow?: (row: DetectionRow) => void;
 }
 
@@ -68,7 +72,8 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     const t0 = performance.now();
     let foundMs = -1;
     let foundAt = 0;
-    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], shrinkSeconds: opts.shrinkSeconds }, (p) => {
+    const designs = opts.designs ?? DESIGN_NAMES;
+    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds }, (p) => {
       if (foundMs < 0 && p.failures > 0) {
         foundMs = performance.now() - t0;
         foundAt = p.executions;
@@ -101,9 +106,12 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
   };
 }
 
-/** The same generated workloads run with every oracle on and with none, interleaved so machine noise hits both. */
-export function throughput(runs: number, seed: number): ThroughputRow {
-  const workloads = fc.sample(workloadArb(DEFAULT_BOUNDS), { seed, numRuns: runs });
+/**
+ * The same generated workloads of one design run with every oracle on and with none, interleaved so machine noise
+ * hits both.
+ */
+export function throughput(runs: number, seed: number, design: DesignName = 'v6'): ThroughputRow {
+  const workloads = fc.sample(workloadArb({ ...DEFAULT_BOUNDS, designs: [design] }), { seed, numRuns: runs });
   let checked = 0;
   let bare = 0;
   let steps = 0;
@@ -118,6 +126,7 @@ export function throughput(runs: number, seed: number): ThroughputRow {
     steps += e.steps;
   }
   return {
+    design,
     executions: runs,
     checkedSeconds: checked / 1000,
     bareSeconds: bare / 1000,
@@ -130,15 +139,16 @@ export function throughput(runs: number, seed: number): ThroughputRow {
   };
 }
 
-export function runBench(opts: BenchOptions): { detection: DetectionRow[]; throughput: ThroughputRow; peakRssMiB: number } {
+export function runBench(opts: BenchOptions): { detection: DetectionRow[]; throughput: ThroughputRow[]; peakRssMiB: number } {
   const detection: DetectionRow[] = [];
-  for (const fault of opts.faults.length ? opts.faults : FAULT_NAMES) {
+  const designs = opts.designs ?? DESIGN_NAMES;
+  for (const fault of (opts.faults.length ? opts.faults : FAULT_NAMES).filter((f) => huntDesigns(designs, [f]).length > 0)) {
     for (const strategy of opts.strategies) {
       const row = detectionRow(fault, strategy, opts);
       detection.push(row);
       opts.onRow?.(row);
     }
   }
-  const tp = throughput(opts.throughputRuns, opts.seeds[0] ?? 1);
+  const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
   return { detection, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
 }

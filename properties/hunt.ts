@@ -3,7 +3,7 @@
 // replays it from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no slipping to
 // another bug on the way down).
 import fc from 'fast-check';
-import { FAULTS, type FaultName } from '../impl/kernel/faults.ts';
+import { FAULTS, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
@@ -91,6 +91,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     ...DEFAULT_BOUNDS,
     ...opts.bounds,
     designs,
+    requires: Object.assign({}, ...opts.faults.map((f) => faultSpec(f).requires ?? {})),
     strategy: opts.strategy,
     ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
   };

@@ -17,10 +17,21 @@ export interface FaultSpec {
   readonly expect: string | readonly string[];
   /** The public report this reproduces (series version, thread or commit), or 'not a known report'. */
   readonly report: string;
-  /** Configuration the fault needs to be reachable at all. */
-  readonly requires?: { readonly memcgMode?: 'v1-memsw' | 'v2' };
+  /**
+   * The configuration the fault needs to be reachable at all (or in reasonable time): a hunt with the fault on draws
+   * only such configurations.
+   */
+  readonly requires?: FaultRequirements;
   /** The designs whose code has the faulty decision (shared mm code: every design). */
   readonly designs: readonly DesignName[];
+}
+
+export interface FaultRequirements {
+  readonly memcgMode?: 'v1-memsw' | 'v2';
+  /** zswap on (a pool) or off (pages go to a device). */
+  readonly zswap?: 'on' | 'off';
+  /** Swap-table designs: the inline count maximum (small, so that forks overflow into the extend table). */
+  readonly swapCountMax?: number;
 }
 
 const ALL: readonly DesignName[] = ['v6', 'ste', 'mainline'];
@@ -233,6 +244,7 @@ export const FAULTS = {
       'inferred from the STE series: RFC v2 2/7 has the bare lookup (20260612193738.2183968-3-nphamcs@gmail.com); the ' +
       'later revision (linux-mm mm/vswap.h @0822e81d) routes vswap_lock_cluster through swap_cluster_lock, which checks DEAD under RCU',
     expect: ['rcu-use-after-free', 'use-after-free', 'bug'],
+    requires: { zswap: 'on' },
     designs: STE,
   },
   'ste-cluster-free-no-rcu': {
@@ -262,7 +274,8 @@ export const FAULTS = {
       'drops the lock; before the deferred mark, reclaim on another CPU removes the folio from the swap cache, which ' +
       'frees the vswap slot and its physical slot; the mark then writes Pointer|C into the freed physical slot.',
     report: "not a known report (the STE's rule that the reverse map is only touched while the vtable holds SWAPFILE under the vswap lock, mm/vswap.h)",
-    expect: ['bug', 'leak'],
+    expect: ['bug', 'leak', 'use-after-free'],
+    requires: { zswap: 'off' },
     designs: STE,
   },
   'swap-table-extend-no-recheck': {
@@ -278,7 +291,8 @@ export const FAULTS = {
       "slot (extend[a] = MAX); the second replaces the table: slot a's count is gone, and the next put of it finds " +
       'an extend count below COUNT_MAX.',
     report: 'not a known report (swap_extend_table_alloc re-checks table, count and an existing extend table, mm/swapfile.c @000bd100)',
-    expect: 'bug',
+    expect: ['refinement', 'bug'],
+    requires: { swapCountMax: 2 },
     designs: SWAP_TABLE,
   },
   'ste-writeback-no-restore': {
@@ -295,6 +309,7 @@ export const FAULTS = {
       'orphaned zswap object is still there when everything has exited (leak).',
     report: "the STE's RFC v2 3/7 restores with vswap_zswap_store on decompression failure (20260612193738.2183968-4-nphamcs@gmail.com); this slip is not a known report",
     expect: ['data', 'leak'],
+    requires: { zswap: 'on' },
     designs: STE,
   },
   'ste-realloc-under-vswap-lock': {
@@ -311,6 +326,7 @@ export const FAULTS = {
       'ci->lock.',
     report: 'not a known report (the STE takes the two locks one after the other on this path, never nested: RFC v2 3/7)',
     expect: 'lockdep-recursive',
+    requires: { zswap: 'off' },
     designs: STE,
   },
   'ste-dynamic-publish-unlocked': {
@@ -340,6 +356,11 @@ export const FAULT_NAMES: readonly FaultName[] = Object.keys(FAULTS) as FaultNam
 
 export function isFaultName(s: string): s is FaultName {
   return Object.hasOwn(FAULTS, s);
+}
+
+/** A fault's spec, typed as the interface (the catalogue's literal types hide optional fields). */
+export function faultSpec(name: FaultName): FaultSpec {
+  return FAULTS[name];
 }
 
 /** The kinds a fault may be reported as. */

@@ -152,6 +152,8 @@ export interface SwapOps {
   inspectClusters(): readonly ClusterSnapshot[];
   /** Problems with the design's own structures once the machine is quiet (e.g. a cluster never released). */
   quiescenceProblems(): string[];
+  /** Whether the lock that protects the entry's state is held by anyone (its state may be mid-change). */
+  slotLocked(entry: SwpEntry): boolean;
   /** How an event record's slot reads in reports (v6: "vswap 5"; mainline: "swap0:5"). */
   describeSlot(entry: SwpEntry): string;
 }

@@ -104,9 +104,9 @@ export function* op_reclaim(w: World, nr: number): Task {
   yield* shrink_folio_list(w.k, folios);
 }
 
-/** The zswap shrinker writing back up to nr objects. */
-export function* op_zswap_writeback(w: World, nr: number): Task {
-  yield* zswap_shrink(w.k, nr);
+/** The zswap shrinker writing back up to nr objects; how many it wrote. */
+export function* op_zswap_writeback(w: World, nr: number): Task<number> {
+  return yield* zswap_shrink(w.k, nr);
 }
 
 /** swapoff of device dev (waits until every slot of it left service). */

@@ -21,4 +21,11 @@ describe('committed regressions', () => {
     expect(e.failure?.kind ?? null).toBe(t.failure?.kind ?? null);
     expect(e.steps).toBe(t.schedule.length);
   });
+
+  it.each(files)('%s runs clean with its fault off (the fix holds on the same workload)', (file) => {
+    const t = loadTrace(join(dir, file));
+    if (t.faults.length === 0) return;
+    const e = execute(traceWorkload(t), { faults: [], lockdep: t.lockdep });
+    expect(e.failure ? `${e.failure.kind}: ${e.failure.message}` : null).toBeNull();
+  });
 });

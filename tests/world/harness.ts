@@ -35,7 +35,7 @@ class CheckingScheduler implements Scheduler {
   }
 }
 
-export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; choices?: number[] } = {}): Harness {
+export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; choices?: number[]; failslab?: number[] } = {}): Harness {
   const records: SlotEventRecord[] = [];
   const mismatches: string[] = [];
   const lastVirtual = new Map<number, SlotEventRecord>();
@@ -49,8 +49,9 @@ export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; ch
       if (r.space !== 'virtual') continue;
       const now = k.swap.slotView(slot);
       // a free slot has no live descriptor or table entry (a new cluster's descriptors are initialised before its
-      // bits are set, with no lock held): only "free" is compared then
-      if (!now.allocated && !r.after.allocated) continue;
+      // bits are set, with no lock held): only "free" is compared then; and a slot whose lock is held may be in the
+      // middle of a change its holder records before unlocking
+      if ((!now.allocated && !r.after.allocated) || k.swap.slotLocked(slot)) continue;
       if (JSON.stringify(now) !== JSON.stringify(r.after)) {
         mismatches.push(`${k.swap.describeSlot(slot)}: swap layer says ${JSON.stringify(now)} but last record ${r.event.type} said ${JSON.stringify(r.after)}`);
       }
@@ -62,7 +63,7 @@ export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; ch
     }
   };
   const inner = opts.choices ? new ChoicesScheduler(opts.choices) : new RoundRobinScheduler();
-  const m = new Machine({ cpus: opts.cpus ?? 1, scheduler: new CheckingScheduler(inner, check), stepLimit: 50_000 });
+  const m = new Machine({ cpus: opts.cpus ?? 1, scheduler: new CheckingScheduler(inner, check), stepLimit: 50_000, failslab: opts.failslab ?? [] });
   const w = new World(m, config, (r) => {
     records.push(r);
     if (r.space === 'virtual') lastVirtual.set(r.slot, r);

@@ -3,7 +3,7 @@
 // operations are also the base the STE's (../ste/design.ts) fall back to for entries that are not vswap slots.
 import type { Folio } from '../mm/folio.ts';
 import type { Task } from '../sim.ts';
-import { sched, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
+import { sched, spin_is_locked, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
 import type { SwapOps, SwapRef, SwpEntry } from '../swap.ts';
 import type { SwapInfo } from '../swap_info.ts';
 import { folio_alloc_swap } from './alloc.ts';
@@ -117,6 +117,10 @@ export function mainlineOps(k: SwapTableKernel): SwapOps {
     inspectSlots: () => inspectSlots(k),
     inspectClusters: () => inspectClusters(k),
     quiescenceProblems: () => quiescenceProblems(k),
+    slotLocked: (entry) => {
+      const ci = k.swapInfo(swp_type(entry))?.cluster(swp_offset(entry));
+      return ci !== undefined && spin_is_locked(k.m, ci.lock);
+    },
     describeSlot: (entry) => describeEntry(k, entry),
   };
 }

@@ -7,7 +7,7 @@ import { nrOrders } from '../config.ts';
 import { Kernel } from '../kernel.ts';
 import type { Folio } from '../mm/folio.ts';
 import type { LocalLock, Machine, SpinLock } from '../sim.ts';
-import { refcount_read, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
+import { refcount_read, spin_is_locked, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
 import type { ClusterSnapshot, SlotSnapshot, SwapOps, SwpEntry } from '../swap.ts';
 import { __swap_cgroup_record, lookup_swap_cgroup_id, swap_cgroup_clear, swap_cgroup_record } from './vswap_memcg.ts';
 import { swap_read_source, swap_writeout } from './page_io.ts';
@@ -132,6 +132,10 @@ function v6SwapOps(k: V6Kernel): SwapOps {
     inspectSlots: () => inspectSlots(k),
     inspectClusters: () => inspectClusters(k),
     quiescenceProblems: () => quiescenceProblems(k),
+    slotLocked: (entry) => {
+      const c = k.clusterMap.get(clusterIdx(entry, k.clusterSize));
+      return c !== undefined && c.lockInitialised && spin_is_locked(k.m, c.lock);
+    },
     describeSlot: (entry) => `vswap ${entry}`,
   };
 }

@@ -71,7 +71,7 @@ export class Engine {
     ncpus: number,
     readonly scheduler: Scheduler,
     lockdep: boolean,
-    readonly stepLimit: number,
+    public stepLimit: number,
   ) {
     for (let id = 0; id < ncpus; id++) {
       const idle = this.newTask(`swapper/${id}`, id, true, null);

@@ -5,6 +5,7 @@ import { SimFailure, type FailureDetails } from './failure.ts';
 import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
 import { cpuReports, reportDeadlock } from './report.ts';
 import { stepOnce } from './step.ts';
+import { RoundRobinScheduler } from './sched/round-robin.ts';
 import { formatWhere } from './report.ts';
 import type { LockRec, LockKind, RunnableRec, TaskHandleRec } from './state.ts';
 import type { AtomicHandle, BitLock, KObj, LocalLock, Mutex, RefcountHandle, SpinLock } from './handles.ts';
@@ -16,13 +17,18 @@ export class Machine {
   /** Internal state, for the primitives of impl/sim only. */
   readonly engine: Engine;
   private ran = false;
+  private readonly fairSteps: number;
+  /** The step at which the run switched to a fair schedule after reaching the step limit, or -1. */
+  fairFrom = -1;
   private readonly buf: RunnableRec[] = [];
+  private fair: RoundRobinScheduler | null = null;
 
   constructor(opts: MachineOptions) {
     const cpus = opts.cpus ?? 2;
     if (!Number.isInteger(cpus) || cpus < 1) throw new Error(`sim: cpus must be a positive integer, got ${cpus}`);
     this.engine = new Engine(this, cpus, opts.scheduler, opts.lockdep ?? true, opts.stepLimit ?? 20_000);
     this.engine.failslab = new Set(opts.failslab ?? []);
+    this.fairSteps = opts.fairSteps ?? 0;
   }
 
   get log(): readonly LogEntry[] {
@@ -59,8 +65,22 @@ export class Machine {
           if (workRemains(e)) reportDeadlock(e);
           return { ok: true, steps: e.step };
         }
-        if (e.step >= e.stepLimit) e.fail('step-limit', `livelock or step limit: ${e.stepLimit} steps without quiescence`);
-        const i = e.scheduler.next(this.buf, e.schedule.length > 0 ? e.schedule[e.schedule.length - 1]! : null, e.step);
+        if (e.step >= e.stepLimit) {
+          if (this.fairFrom >= 0 || this.fairSteps <= 0) {
+            e.fail(
+              'step-limit',
+              this.fairFrom >= 0
+                ? `livelock: no quiescence in ${this.fairFrom} steps, nor in ${this.fairSteps} more steps of a fair round-robin schedule`
+                : `livelock or step limit: ${e.stepLimit} steps without quiescence`,
+            );
+          }
+          // the schedule may have starved a CPU the others wait for: go on fairly before calling it a livelock
+          this.fairFrom = e.step;
+          e.stepLimit += this.fairSteps;
+          this.fair = new RoundRobinScheduler();
+        }
+        const last = e.schedule.length > 0 ? e.schedule[e.schedule.length - 1]! : null;
+        const i = this.fair ? this.fair.next(this.buf, last) : e.scheduler.next(this.buf, last, e.step);
         const r = this.buf[i];
         if (r === undefined) throw new Error(`sim: scheduler '${e.scheduler.name}' chose ${i} of ${this.buf.length} runnables`);
         e.schedule.push(r.id);

@@ -64,7 +64,8 @@ export function cpuReport(e: Engine, cpu: CpuState): CpuReport {
     rcuDepth: cpu.stack.reduce((n, c) => n + c.rcuDepth, 0),
     atomic: cpu.stack.flatMap((c) => c.atomic),
     held: cpu.current.held.map(heldReport),
-    waitsFor: describeWait(e, top),
+    // the context being stepped when the failure hit is running, not waiting for what its last point waited for
+    waitsFor: top === e.curCtx ? null : describeWait(e, top),
     queued: cpu.tasks
       .filter((t) => t !== cpu.current)
       .map((t) => {

@@ -100,5 +100,6 @@ export function* schedule_timeout(m: Machine, what: string): Task {
   const e = m.engine;
   e.mightSleep(`schedule_timeout(${what})`);
   e.curCtx!.retrying = true;
+  e.curCpu!.stepRunnable.yields++;
   yield e.point(`schedule_timeout(${what})`, { kind: 'timeout', what, since: e.step, cpu: e.curCpu!.id, fired: false });
 }

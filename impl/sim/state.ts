@@ -103,6 +103,7 @@ export class PointRec {
 }
 
 export class RunnableRec implements Runnable {
+  yields = 0;
   constructor(
     readonly id: string,
     readonly cpu: CpuId,

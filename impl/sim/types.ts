@@ -18,6 +18,11 @@ export interface Runnable {
   readonly id: string;
   readonly cpu: CpuId;
   readonly kind: 'step' | 'hardirq' | 'softirq';
+  /**
+   * For a CPU's step: how many times code on this CPU has slept in schedule_timeout (a retry loop waiting for
+   * another CPU). A priority scheduler lowers a thread that yields, so that the one it waits for can run.
+   */
+  readonly yields?: number;
 }
 
 export interface Scheduler {
@@ -44,8 +49,13 @@ export interface MachineOptions {
   readonly scheduler: Scheduler;
   /** Lockdep: lock-class order graph, recursion and irq-usage checks (default true). */
   readonly lockdep?: boolean;
-  /** The run ends with failure kind 'step-limit' after this many steps (default 20000). */
+  /** The run ends with failure kind 'step-limit' after this many steps (default 20000)... */
   readonly stepLimit?: number;
+  /**
+   * ...unless it reaches quiescence (or another failure) when continued for this many more steps under a fair
+   * round-robin schedule: a schedule that starved a CPU for ever is not a livelock of the code (default 0: none).
+   */
+  readonly fairSteps?: number;
   /**
    * failslab: the allocations that fail, by their 1-based rank among the allocations that may fail (GFP_ATOMIC and
    * GFP_NOWAIT; GFP_KERNEL allocations are too small to fail, as with failslab's ignore-gfp-wait). Default none.

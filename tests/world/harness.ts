@@ -4,6 +4,7 @@
 import type { KernelConfig } from '../../impl/kernel/config.ts';
 import { ChoicesScheduler, Machine, RoundRobinScheduler } from '../../impl/sim/index.ts';
 import type { RunResult, Runnable, Scheduler, Task } from '../../impl/sim/index.ts';
+import { currentIndex } from '../../impl/sim/sched/choices.ts';
 import { World } from '../../impl/world/world.ts';
 import type { SlotEventRecord } from '../../model/events.ts';
 
@@ -35,7 +36,31 @@ class CheckingScheduler implements Scheduler {
   }
 }
 
-export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; choices?: number[]; failslab?: number[] } = {}): Harness {
+/**
+ * Never preempts: keeps running what ran last while it can run, else the first runnable (so an interrupt is taken
+ * only once its CPU has nothing else to run). Unfair on purpose, for scenarios that need exactly that order.
+ */
+export class NoPreemptScheduler implements Scheduler {
+  readonly name = 'no-preempt';
+  private lastCpu = -1;
+  next(runnable: readonly Runnable[], current: string | null): number {
+    const cur = currentIndex(runnable, current, this.lastCpu);
+    const i = cur < 0 ? 0 : cur;
+    this.lastCpu = runnable[i]!.cpu;
+    return i;
+  }
+}
+
+export interface HarnessOptions {
+  readonly cpus?: number;
+  /** A ChoicesScheduler's choices (default: round robin). */
+  readonly choices?: number[];
+  /** Use this scheduler instead. */
+  readonly scheduler?: Scheduler;
+  readonly failslab?: number[];
+}
+
+export function harness(config: Partial<KernelConfig>, opts: HarnessOptions = {}): Harness {
   const records: SlotEventRecord[] = [];
   const mismatches: string[] = [];
   const lastVirtual = new Map<number, SlotEventRecord>();
@@ -62,7 +87,7 @@ export function harness(config: Partial<KernelConfig>, opts: { cpus?: number; ch
       if (state !== r.after.state) mismatches.push(`swap ${key}: state ${state} but last record ${r.event.type} said ${r.after.state}`);
     }
   };
-  const inner = opts.choices ? new ChoicesScheduler(opts.choices) : new RoundRobinScheduler();
+  const inner = opts.scheduler ?? (opts.choices ? new ChoicesScheduler(opts.choices) : new RoundRobinScheduler());
   const m = new Machine({ cpus: opts.cpus ?? 1, scheduler: new CheckingScheduler(inner, check), stepLimit: 50_000, failslab: opts.failslab ?? [] });
   const w = new World(m, config, (r) => {
     records.push(r);

@@ -1,11 +1,17 @@
 // Schedules as plain data: one number per real decision, so fast-check can generate and shrink them.
-// 0 keeps the CPU that ran last (no preemption), so shrinking towards 0 removes preemptions.
+// 0 keeps the CPU that ran last (no preemption), so shrinking towards 0 removes preemptions. Once the choices run
+// out the schedule stays fair: the CPU that ran last keeps running, but for at most QUANTUM steps in a row while
+// another can run (then the next one in id order takes over), so no CPU is starved for ever.
 import type { Runnable, Scheduler } from '../types.ts';
+
+/** Steps a runnable may take in a row, once the choices are used up, while another one is runnable. */
+export const QUANTUM = 64;
 
 export class ChoicesScheduler implements Scheduler {
   readonly name = 'choices';
   private pos = 0;
   private lastCpu = -1;
+  private run = 0;
 
   constructor(private readonly choices: readonly number[]) {}
 
@@ -16,13 +22,16 @@ export class ChoicesScheduler implements Scheduler {
 
   next(runnable: readonly Runnable[], current: string | null, step: number): number {
     const i = this.pick(runnable, current);
-    this.lastCpu = runnable[i]!.cpu;
+    const r = runnable[i]!;
+    this.run = r.id === current ? this.run + 1 : 1;
+    this.lastCpu = r.cpu;
     return i;
   }
 
   private pick(runnable: readonly Runnable[], current: string | null): number {
     const cur = currentIndex(runnable, current, this.lastCpu);
     if (runnable.length === 1) return 0;
+    if (this.pos >= this.choices.length && cur >= 0 && this.run >= QUANTUM) return (cur + 1) % runnable.length;
     const choice = this.pos < this.choices.length ? this.choices[this.pos++]! : 0;
     const k = Math.abs(Math.trunc(choice));
     if (cur < 0) return k % runnable.length;

@@ -2,6 +2,8 @@
 // every thread gets a random priority, the highest-priority runnable thread runs, and at d-1 random steps the
 // running thread's priority drops below all others. A bug of depth d is found with probability at least
 // 1/(n·k^(d-1)) for n threads and k steps. Here a "thread" is a CPU's step or one interrupt delivery.
+// As in PCT's variants for programs with spin loops, a thread that yields (sleeps in schedule_timeout to retry)
+// drops below every other priority, so the lower-priority thread it waits for gets to run.
 import type { Runnable, Scheduler } from '../types.ts';
 import { Prng } from './prng.ts';
 
@@ -34,6 +36,9 @@ export class PctScheduler implements Scheduler {
   private readonly changePoints: number[] = [];
   private nextChange = 0;
   private steps = 0;
+  /** Yields seen per runnable id, and the next priority given to a yielding thread (below all others). */
+  private readonly yieldsSeen = new Map<string, number>();
+  private lowest = 0;
 
   constructor(opts: PctOptions) {
     this.depth = Math.max(1, opts.depth ?? 3);
@@ -53,9 +58,15 @@ export class PctScheduler implements Scheduler {
       this.nextChange++;
     }
     let best = 0;
-    let bestPrio = -1;
+    let bestPrio = -Infinity;
     for (let i = 0; i < runnable.length; i++) {
-      const p = this.boxOf(runnable[i]!.id).p;
+      const r = runnable[i]!;
+      const y = r.yields ?? 0;
+      if (y > (this.yieldsSeen.get(r.id) ?? 0)) {
+        this.yieldsSeen.set(r.id, y);
+        this.boxOf(r.id).p = --this.lowest;
+      }
+      const p = this.boxOf(r.id).p;
       if (p > bestPrio) {
         best = i;
         bestPrio = p;

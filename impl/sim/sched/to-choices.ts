@@ -15,11 +15,12 @@ export class ToChoicesScheduler implements Scheduler {
     this.replay = new ReplayScheduler(ids);
   }
 
-  /** The equivalent choices, without the trailing zeros (running out of choices means 0). */
+  /**
+   * The equivalent choices, one per decision to the end (trailing zeros kept: once choices run out the
+   * ChoicesScheduler turns fair, which is not the same as choosing 0).
+   */
   get choices(): number[] {
-    let n = this.out.length;
-    while (n > 0 && this.out[n - 1] === 0) n--;
-    return this.out.slice(0, n);
+    return [...this.out];
   }
 
   next(runnable: readonly Runnable[], current: string | null, step: number): number {

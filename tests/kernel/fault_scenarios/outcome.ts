@@ -7,7 +7,7 @@ import { wait_event, type Task } from '../../../impl/sim/index.ts';
 import type { KernelConfig } from '../../../impl/kernel/config.ts';
 import type { FaultName } from '../../../impl/kernel/faults.ts';
 import { quiescenceProblems } from '../../../properties/oracles/quiescence.ts';
-import { harness, type Harness } from '../../world/harness.ts';
+import { harness, type Harness, type HarnessOptions } from '../../world/harness.ts';
 
 export type Scenario = (faults: FaultName[]) => string;
 
@@ -19,7 +19,7 @@ export interface ScenarioRun {
   outcome(...tasks: readonly [string, number, () => Task<unknown>][]): string;
 }
 
-export function scenario(config: Partial<KernelConfig>, opts: { cpus?: number; choices?: number[] } = {}): ScenarioRun {
+export function scenario(config: Partial<KernelConfig>, opts: HarnessOptions = {}): ScenarioRun {
   const h = harness(config, opts);
   return {
     h,

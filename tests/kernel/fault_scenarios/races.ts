@@ -6,6 +6,7 @@ import type { FaultName } from '../../../impl/kernel/faults.ts';
 import { Prng, wait_event } from '../../../impl/sim/index.ts';
 import { op_exit, op_fork, op_pageout, op_read, op_swapoff, op_write, op_zswap_writeback } from '../../../impl/world/ops.ts';
 import type { Process } from '../../../impl/world/world.ts';
+import { NoPreemptScheduler } from '../../world/harness.ts';
 import { flag, scenario, type Scenario } from './outcome.ts';
 
 /**
@@ -21,7 +22,7 @@ export function schedule(seed: number | null, density = 3, length = 4000): numbe
 /** P swaps a page out to zswap; the shrinker writes it back; P reads it before the write's interrupt. */
 export function zswapWritebackRace(faults: FaultName[]): string {
   // one CPU and no preemption: the completion interrupt is taken only once the CPU has nothing else to run
-  const s = scenario({ zswapCapacity: 4, faults }, { cpus: 1, choices: [] });
+  const s = scenario({ zswapCapacity: 4, faults }, { cpus: 1, scheduler: new NoPreemptScheduler() });
   const w = s.h.w;
   const p = w.createProcess(0);
   const stored = flag(s.h);

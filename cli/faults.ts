@@ -1,6 +1,6 @@
 // `vswap-check faults`: the fault catalogue — each a realistic slip in the port, off unless named with --fault.
 import type { Command } from 'commander';
-import { FAULTS, FAULT_NAMES, expectedKinds, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
+import { FAULTS, FAULT_NAMES, expectedKinds, faultSpec, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { CliError, action } from './errors.ts';
 
 /** Checks --fault names; an unknown one is a usage error that lists the catalogue. */
@@ -23,11 +23,12 @@ export function registerFaults(program: Command): void {
           return;
         }
         for (const name of FAULT_NAMES) {
-          const f = FAULTS[name];
-          const req = 'requires' in f && f.requires ? `  (needs ${Object.values(f.requires).join(', ')})` : '';
+          const f = faultSpec(name);
+          const req = f.requires ? `  (needs ${Object.values(f.requires).join(', ')})` : '';
+          const rare = f.rareRace ? `  rare race:   a hunt needs tens of thousands of runs; shrunk trace: ${f.rareRace.regression}\n` : '';
           process.stdout.write(
-            `${name}${req}\n  ${f.description}\n  how:         ${f.mechanism}\n  exposed by:  ${f.interleaving}\n` +
-              `  reported as: ${expectedKinds(f).join(' or ')}\n  known from:  ${f.report}\n\n`,
+            `${name}${req}\n  designs:     ${f.designs.join(', ')}\n  ${f.description}\n  how:         ${f.mechanism}\n` +
+              `  exposed by:  ${f.interleaving}\n  reported as: ${expectedKinds(f).join(' or ')}\n  known from:  ${f.report}\n${rare}\n`,
           );
         }
       }),

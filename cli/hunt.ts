@@ -122,6 +122,11 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       say('');
       if (failure.text) say(failure.text);
       say('');
+      if (f.withoutFaults === null) say(`with the fault${faults.length > 1 ? 's' : ''} off, the same workload and schedule pass: the failure is the fault's.`);
+      else if (f.withoutFaults) {
+        say(`NOTE: with every fault off the same workload and schedule still fail (${f.withoutFaults.kind}: ${f.withoutFaults.message}):`);
+        say('this is a bug of the design itself, which the fault only uncovered. Hunt without --fault to confirm.');
+      }
       say(`trace saved: ${tracePath}`);
       say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
     }
@@ -136,6 +141,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         seconds: +(result.elapsedMs / 1000).toFixed(2),
         failures: f ? 1 : 0,
         failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
+        ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
         coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
         trace: tracePath,
         coverageFiles: [join(o.out, 'coverage.json'), join(o.out, 'coverage.html')],

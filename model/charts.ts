@@ -15,7 +15,7 @@ export interface ChartInfo {
 
 export const VIRTUAL_CHART: ChartInfo = {
   name: virtualSlotMachine.id,
-  title: 'virtual swap slot (struct swp_desc, mm/vswap.c)',
+  title: 'swap entry a PTE holds (v6: struct swp_desc; STE: a vswap_si slot; mainline: a physical slot)',
   machine: virtualSlotMachine,
   events: VIRTUAL_EVENT_TYPES,
 };

@@ -5,27 +5,36 @@
 export type SwapType = 'SWAPFILE' | 'ZERO' | 'ZSWAP' | 'FOLIO';
 export const SWAP_TYPES: readonly SwapType[] = ['SWAPFILE', 'ZERO', 'ZSWAP', 'FOLIO'];
 
-/** Events on one virtual swap slot (one `struct swp_desc`). */
+/**
+ * Events on one swap entry as PTEs see it: a v6 `struct swp_desc`, an STE vswap slot, or a mainline physical slot.
+ * The kernel functions named first are v6's; the swap-table designs' counterparts follow where they differ.
+ */
 export const VIRTUAL_EVENTS = {
   /** folio_alloc_swap: the slot is handed out, in_swapcache=1, swap_count=0, type FOLIO. */
   ALLOC: 'ALLOC',
-  /** swap_duplicate_nr (try_to_unmap installing a PTE, fork copying one): swap_count += 1. */
+  /** swap_duplicate_nr (try_to_unmap installing a PTE, fork copying one): swap_count += 1. Swap table:
+   * folio_dup_swap / swap_dup_entry_direct (into extend_table past COUNT_MAX). */
   DUP: 'DUP',
-  /** swap_free_nr / free_swap_and_cache_nr (zap, swap-in mapping the folio): swap_count -= 1. */
+  /** swap_free_nr / free_swap_and_cache_nr (zap, swap-in mapping the folio): swap_count -= 1. Swap table:
+   * folio_put_swap / swap_put_entries_direct. */
   PUT: 'PUT',
-  /** swapcache_prepare: in_swapcache 0 -> 1 (the swap-in or writeback path pins the slot). */
+  /** swapcache_prepare: in_swapcache 0 -> 1 (the swap-in or writeback path pins the slot). Swap table:
+   * __swap_cache_do_add_folio (the new folio's PFN enters the table). */
   CACHE_ADD: 'CACHE_ADD',
-  /** __swapcache_clear via __vswap_remove_mapping, folio_free_swap, put_swap_folio: in_swapcache 1 -> 0. */
+  /** __swapcache_clear via __vswap_remove_mapping, folio_free_swap, put_swap_folio: in_swapcache 1 -> 0. Swap
+   * table: __swap_cache_do_del_folio (the PFN becomes a shadow). */
   CACHE_DEL: 'CACHE_DEL',
-  /** swap_zeromap_folio_set: the folio was zero-filled; type ZERO. */
+  /** swap_zeromap_folio_set: the folio was zero-filled; type ZERO (swap table: the entry's zero flag). */
   STORE_ZERO: 'STORE_ZERO',
-  /** zswap_entry_store (zswap_store accepted the page): type ZSWAP. */
+  /** zswap_entry_store (zswap_store accepted the page): type ZSWAP (STE: vswap_zswap_store; mainline: the tree). */
   STORE_ZSWAP: 'STORE_ZSWAP',
-  /** vswap_alloc_swap_slot from swap_writeout (zswap rejected or off): type SWAPFILE. */
+  /** vswap_alloc_swap_slot from swap_writeout (zswap rejected or off): type SWAPFILE. STE: folio_realloc_swap;
+   * mainline: the write issued to the entry's own slot. */
   STORE_SWAPFILE: 'STORE_SWAPFILE',
   /** vswap_store_folio / vswap_prepare_writeout / zswap_load invalidating its copy: type FOLIO. */
   STORE_FOLIO: 'STORE_FOLIO',
-  /** zswap_writeback_entry: vswap_alloc_swap_slot turns a ZSWAP slot into SWAPFILE. */
+  /** zswap_writeback_entry: vswap_alloc_swap_slot turns a ZSWAP slot into SWAPFILE (STE: folio_realloc_swap
+   * before decompressing; mainline: the object erased from the tree). */
   ZSWAP_WRITEBACK: 'ZSWAP_WRITEBACK',
   /** swap_read_folio (zero fill, zswap_load, or disk read) into the swap-cache folio; no state change. */
   LOAD: 'LOAD',

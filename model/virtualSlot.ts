@@ -1,6 +1,9 @@
-// The specification of one virtual swap slot (one `struct swp_desc` of mm/vswap.c) as an xstate statechart.
-// The descriptor's reference count is derived (swap_count + in_swapcache), so the chart keeps swap_count in its
-// context and in_swapcache as the `cache` region; the backing `type` is the `backing` region.
+// The specification of one swap entry as PTEs see it, as an xstate statechart: a virtual swap slot (one
+// `struct swp_desc` of mm/vswap.c in v6; one slot of the STE's ghost device vswap_si) or, with no virtual layer, a
+// physical slot (mainline's swap table). The reference count is derived (swap_count + in_swapcache), so the chart
+// keeps swap_count in its context and in_swapcache as the `cache` region; the backing is the `backing` region. The
+// three designs refine the same chart unchanged; one transition is unreachable by design in mainline: swapoff puts
+// pages back into the PTEs and frees their slots, so no slot is re-pointed at its folio (SWAPOFF_UNUSE).
 import { and, assign, not, or, setup, stateIn } from 'xstate';
 import type { VirtualChartEvent } from './chartEvents.ts';
 

@@ -83,7 +83,8 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     const kind = f?.execution.failure?.kind ?? null;
     return {
       seed,
-      detected: kind !== null && kinds.includes(kind),
+      // detected: failed as the fault should, and the same workload and schedule pass with the fault off
+      detected: kind !== null && kinds.includes(kind) && f?.withoutFaults === null,
       kind,
       seconds: f ? foundMs / 1000 : r.elapsedMs / 1000,
       executions: f ? foundAt : r.executions,

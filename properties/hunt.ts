@@ -53,6 +53,12 @@ export interface HuntFailure {
   readonly original: Workload;
   readonly shrinkSteps: number;
   readonly path: string;
+  /**
+   * With faults on: how the shrunk workload ends with every fault off, same schedule. null: it passes, so the
+   * failure is the faults' doing; a failure here is a bug of the design itself, which the faults only uncovered.
+   * Undefined when no fault was on.
+   */
+  readonly withoutFaults?: { readonly kind: string; readonly message: string } | null;
 }
 
 export interface HuntResult {
@@ -163,11 +169,13 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   const shrunk = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
   const { workload, tries } = minimizeWorkload(shrunk, (w) => !sameFailure(w));
   const execution = execute(workload, { ...exec, keepLog: true });
+  const off = opts.faults.length > 0 ? execute(workload, { ...exec, faults: [] }).failure : undefined;
   return done({
     workload,
     execution,
     original,
     shrinkSteps: shrink.numShrinks + tries,
     path: (shrink.failed ? shrink.counterexamplePath : search.counterexamplePath) ?? '',
+    ...(off !== undefined ? { withoutFaults: off && { kind: off.kind, message: off.message } } : {}),
   });
 }

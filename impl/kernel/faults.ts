@@ -24,6 +24,12 @@ export interface FaultSpec {
   readonly requires?: FaultRequirements;
   /** The designs whose code has the faulty decision (shared mm code: every design). */
   readonly designs: readonly DesignName[];
+  /**
+   * A race whose window is a step or two wide, which a default hunt finds only after tens of thousands of
+   * executions (the figures, measured with `vswap-check bench`, are in BENCHMARKS.md): too slow for the bounded hunt
+   * of `npm test`, which instead replays the committed regression that a hunt found and shrank.
+   */
+  readonly rareRace?: { readonly regression: string };
 }
 
 export interface FaultRequirements {
@@ -100,15 +106,15 @@ export const FAULTS = {
     mechanism:
       'end_swap_bio_write -> folio_end_writeback -> __folio_end_writeback treats the swap cache like a tagged ' +
       'mapping and clears the writeback tag under the swap-cache lock, i.e. spin_lock_irqsave(&cluster->lock) in ' +
-      'hardirq. vswap_iter takes that lock class with plain spin_lock and interrupts enabled: {IN-HARDIRQ-W} vs ' +
-      '{HARDIRQ-ON-W}.',
+      'hardirq. vswap_iter (v6) and swap_cluster_lock (the swap-table designs) take that lock class with plain ' +
+      'spin_lock and interrupts enabled: {IN-HARDIRQ-W} vs {HARDIRQ-ON-W}.',
     interleaving:
       'Any swap-out to a physical device: the bio completion interrupt takes the cluster lock after some task took ' +
       'it with interrupts on. If the interrupt lands on a CPU spinning in vswap_iter on that very lock, the CPU ' +
-      'deadlocks on itself.',
+      'deadlocks on itself (spinlock recursion), which a run may hit before lockdep has seen both usages.',
     report:
       'not a known report',
-    expect: 'lockdep-irq-inversion',
+    expect: ['lockdep-irq-inversion', 'self-deadlock'],
     designs: ALL,
   },
   'cpu-dead-alloc': {
@@ -348,6 +354,28 @@ export const FAULTS = {
       'RFC 15/15 (20260220-swap-table-p4-v1-15-104795d19815@tencent.com), which both publish before locking; not a known report',
     expect: 'bug',
     designs: STE,
+    rareRace: { regression: 'traces/regressions/ste-dynamic-publish-unlocked.json' },
+  },
+  'ste-rmap-read-no-table': {
+    description: "the vswap pass of try_to_unuse reads a physical slot's reverse map under its cluster lock without checking that the cluster still has a table (as the RFC does)",
+    mechanism:
+      'try_to_unuse first walks the physical device for Pointer slots: find_next_to_unuse sees slot i in use without ' +
+      'a lock, then the pass takes the cluster lock and reads the slot with __swap_table_get. Nothing pins the slot ' +
+      'in between: when its vswap owner releases the backing (a swap-in, a free, another writeout) and it was the ' +
+      "cluster's last used slot, the cluster is freed and swap_cluster_free_table sets its table to NULL. " +
+      '__swap_table_get does not check (only the RCU reader swap_table_get does): a NULL pointer dereference. ' +
+      'try_to_reclaim_vswap_backing reads the same way after its caller dropped the lock; the port models both ' +
+      'with one helper, which the correct version makes treat a table-less cluster as free.',
+    interleaving:
+      'A vswap slot is backed by the only used slot of a physical cluster. Swapoff of that device finds the slot in ' +
+      'use; before it takes the cluster lock, the owner releases the backing (here: the folio is freed from swap), ' +
+      "the physical cluster empties and loses its table; swapoff locks the cluster and reads the table.",
+    report:
+      'found by this suite in the STE RFC v2 3/7 (20260612193738.2183968-4-nphamcs@gmail.com: try_to_unuse and ' +
+      'try_to_reclaim_vswap_backing); not a known report',
+    expect: 'bug',
+    designs: STE,
+    rareRace: { regression: 'traces/regressions/ste-rmap-read-no-table.json' },
   },
 } as const satisfies Record<string, FaultSpec>;
 

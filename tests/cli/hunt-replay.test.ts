@@ -15,8 +15,10 @@ describe('vswap-check hunt and replay', () => {
     const out = join(dir, 'faulty');
     const r = vswapCheck('hunt', '--fault', 'memcg1-swapout-relock', '--seed', '1', '--seconds', '30', '--json', '--out', out);
     expect(r.code, r.stderr).toBe(1);
-    const summary = JSON.parse(r.stdout) as { failure: { kind: string }; trace: string; executions: number };
+    const summary = JSON.parse(r.stdout) as { failure: { kind: string }; trace: string; executions: number; withoutFaults: unknown };
     expect(summary.failure.kind).toBe('self-deadlock');
+    // the shrunk failure was re-run with the fault off: it passes, so the failure is the fault's
+    expect(summary.withoutFaults).toBeNull();
     expect(summary.executions).toBeGreaterThan(0);
     trace = summary.trace;
     expect(readdirSync(join(out, 'failures'))).toHaveLength(1);

@@ -21,10 +21,19 @@ function* backs(k: SwapTableKernel, folio: Folio, vEntry: number, si: SwapInfoSt
   return phys !== 0 && swp_type(phys) === si.type && swp_offset(phys) + i === offset && i >= 0 && i < folio.nr;
 }
 
-/** The vswap entry a physical slot points back at, read under its cluster lock; 0 when it is not a Pointer. */
+/**
+ * The vswap entry a physical slot points back at, read under its cluster lock; 0 when it is not a Pointer.
+ * Nothing pins the slot between the caller's unlocked sighting and the lock: if it was freed meanwhile and its
+ * cluster emptied, the cluster's table is gone, and a table-less cluster reads as free. (The RFCs read with the bare
+ * __swap_table_get here, which dereferences the NULL table: fault 'ste-rmap-read-no-table', found by this suite.)
+ */
 function* rmapOf(k: SwapTableKernel, si: SwapInfoStruct, offset: number, cacheOnly: boolean): Task<number> {
   const pci = yield* swap_cluster_lock(k, si, offset);
   if (!pci) return 0;
+  if (!pci.table && !k.faultOn('ste-rmap-read-no-table')) {
+    yield* swap_cluster_unlock(k, pci);
+    return 0;
+  }
   const tb = __swap_table_get(k, pci, ci_off(si, offset));
   yield* swap_cluster_unlock(k, pci);
   if (tb.kind !== 'ptr' || (cacheOnly && !tb.cacheOnly)) return 0;

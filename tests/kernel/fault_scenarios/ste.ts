@@ -71,4 +71,7 @@ export const STE: Partial<Record<FaultName, Scenario>> = {
   // Race (shrunk): a CPU's per-CPU hint names the index a new vswap cluster is published at, unlocked; it
   // allocates and frees there, destroying the cluster before its creator locks and scans it.
   'ste-dynamic-publish-unlocked': shrunk('ste-dynamic-publish-unlocked'),
+  // Race (shrunk): swapoff of swap1 finds a Pointer slot in use; before it locks the cluster, the vswap folio is
+  // freed from swap, the slot was its physical cluster's last, and the cluster's table is freed: NULL table read.
+  'ste-rmap-read-no-table': shrunk('ste-rmap-read-no-table'),
 };

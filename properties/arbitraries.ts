@@ -159,10 +159,13 @@ function backgroundArb(b: WorkloadBounds): fc.Arbitrary<BackgroundProgram> {
 }
 
 function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {
+  // k: PCT spreads its d-1 priority change points over k steps, and a change point after the run's last step is
+  // wasted. Runs take from tens to a few thousand steps (median about 300), so each workload draws its k.
   const pct = fc.record({
     strategy: fc.constant('pct' as const),
     seed: fc.nat(),
     depth: fc.integer({ min: 1, max: 4 }),
+    k: fc.constantFrom(2000, 1000, 500, 250),
   });
   if (b.strategy === 'pct') return pct;
   if (b.strategy === 'mixed') return fc.oneof(choicesScheduleArb(b), pct);

@@ -21,7 +21,7 @@ import { ShadowMemory } from './oracles/data.ts';
 import { ProgramRunner } from './programs.ts';
 import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
-import type { Workload } from './workload.ts';
+import { DEFAULT_PCT_K, type Workload } from './workload.ts';
 
 export interface ExecuteOptions {
   readonly faults: readonly FaultName[];
@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   readonly scheduler?: Scheduler;
   readonly keepLog?: boolean;
   readonly stepLimit?: number;
+  /** Steps of fair continuation before a step-limit run counts as a livelock (default DEFAULT_FAIR_STEPS). */
+  readonly fairSteps?: number;
   /** Called with the world once it is built (tests and debugging look inside through it). */
   readonly onWorld?: (world: World) => void;
 }
@@ -56,13 +58,15 @@ export interface Execution {
 }
 
 export const DEFAULT_STEP_LIMIT = 50_000;
+/** A run at the step limit goes on this many steps under a fair schedule before it counts as a livelock. */
+export const DEFAULT_FAIR_STEPS = 30_000;
 
 function makeScheduler(w: Workload, opts: ExecuteOptions): Scheduler {
   if (opts.scheduler) return opts.scheduler;
   if (opts.replay) return new ReplayScheduler([...opts.replay]);
   const s = w.schedule;
   return s.strategy === 'pct'
-    ? new PctScheduler({ seed: s.seed, depth: s.depth, expectedSteps: 2000 })
+    ? new PctScheduler({ seed: s.seed, depth: s.depth, expectedSteps: s.k ?? DEFAULT_PCT_K })
     : new ChoicesScheduler([...s.choices]);
 }
 
@@ -74,6 +78,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     scheduler: metrics,
     lockdep: opts.lockdep ?? true,
     stepLimit: opts.stepLimit ?? DEFAULT_STEP_LIMIT,
+    fairSteps: opts.fairSteps ?? DEFAULT_FAIR_STEPS,
     failslab: w.config.failslab ?? [],
   });
   let describe = (slot: number): string => `vswap slot ${slot}`;

@@ -59,10 +59,16 @@ export interface BackgroundProgram {
   readonly ops: readonly BackgroundOp[];
 }
 
-/** How the CPUs interleave. `choices` feed the ChoicesScheduler (0 = no preemption); PCT takes a seed and depth. */
+/**
+ * How the CPUs interleave. `choices` feed the ChoicesScheduler (0 = no preemption); PCT takes a seed, a depth and
+ * k, the steps its priority change points are spread over (default 2000, what traces without `k` used).
+ */
 export type Schedule =
   | { readonly strategy: 'random'; readonly choices: readonly number[] }
-  | { readonly strategy: 'pct'; readonly seed: number; readonly depth: number };
+  | { readonly strategy: 'pct'; readonly seed: number; readonly depth: number; readonly k?: number };
+
+/** PCT's k when a schedule does not give one. */
+export const DEFAULT_PCT_K = 2000;
 
 export interface Workload {
   readonly config: MachineConfig;
@@ -127,7 +133,7 @@ export function describeWorkload(w: Workload): string[] {
   lines.push(
     s.strategy === 'random'
       ? `schedule: choices [${runLength(s.choices)}] (${s.choices.filter((x) => x !== 0).length} preemption points)`
-      : `schedule: PCT seed ${s.seed} depth ${s.depth}`,
+      : `schedule: PCT seed ${s.seed} depth ${s.depth} k ${s.k ?? DEFAULT_PCT_K}`,
   );
   return lines;
 }

@@ -47,7 +47,7 @@ export const workloadSchema = z.object({
   background: z.array(z.object({ cpu: z.number().int().nonnegative(), ops: z.array(backgroundOp) })),
   schedule: z.discriminatedUnion('strategy', [
     z.object({ strategy: z.literal('random'), choices: z.array(z.number().int().nonnegative()) }),
-    z.object({ strategy: z.literal('pct'), seed: z.number().int(), depth: z.number().int().positive() }),
+    z.object({ strategy: z.literal('pct'), seed: z.number().int(), depth: z.number().int().positive(), k: z.number().int().positive().optional() }),
   ]),
 });
 

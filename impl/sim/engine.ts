@@ -62,6 +62,11 @@ export class Engine {
   curCtx: Ctx | null = null;
   failure: SimFailure | null = null;
   liveObjects = 0;
+  /**
+   * Called when a spinlock is released, still in the releasing step: the problems with what the lock protects
+   * (the invariants that must hold whenever it is free), or null. Set by the oracle (Machine.setReleaseCheck).
+   */
+  releaseCheck: ((lockId: number, name: string) => readonly string[] | null) | null = null;
   /** failslab: ranks of the may-fail allocations that fail; `mayFail` counts those made so far. */
   failslab: ReadonlySet<number> = new Set();
   mayFail = 0;
@@ -85,6 +90,7 @@ export class Engine {
         tasks: [],
         irqsOn: true,
         preempt: 0,
+        preemptReader: 0,
         stepRunnable: new RunnableRec(`cpu${id}`, id, 'step', null),
       });
     }
@@ -186,6 +192,25 @@ export class Engine {
         `preempt_count: ${cpu.preempt}`,
       ],
     });
+  }
+
+  /**
+   * preempt_count++. A preempt-disabled region (spinlock held, local_lock, preempt_disable) is an RCU read-side
+   * critical section: since the flavours were consolidated (v4.20), synchronize_rcu and call_rcu wait for it too.
+   */
+  preemptDisable(cpu: CpuState): void {
+    if (cpu.preempt++ === 0) {
+      cpu.preemptReader = this.nextReaderId++;
+      this.activeReaders.push(cpu.preemptReader);
+    }
+  }
+
+  /** preempt_count--; the region's RCU reader ends with it. */
+  preemptEnable(cpu: CpuState): void {
+    if (--cpu.preempt === 0) {
+      this.activeReaders.splice(this.activeReaders.indexOf(cpu.preemptReader), 1);
+      cpu.preemptReader = 0;
+    }
   }
 
   /** No reader that was active when `target` was taken is still inside its section. */

@@ -37,14 +37,14 @@ export function irqs_disabled(m: Machine): boolean {
 // preempt_disable
 export function* preempt_disable(m: Machine): Task {
   yield m.engine.point('preempt_disable');
-  m.engine.cpu().preempt++;
+  m.engine.preemptDisable(m.engine.cpu());
 }
 // preempt_enable
 export function* preempt_enable(m: Machine): Task {
   yield m.engine.point('preempt_enable');
   const cpu = m.engine.cpu();
   if (cpu.preempt === 0) m.engine.fail('bug', 'preempt_enable with preempt_count 0 (unbalanced)');
-  cpu.preempt--;
+  m.engine.preemptEnable(cpu);
 }
 
 // might_sleep: __might_sleep's check, also a preemption point
@@ -70,7 +70,7 @@ export function* local_lock(m: Machine, ll: LocalLock): Task {
   yield e.point(`local_lock(${ll.name})`);
   const cpu = e.cpu();
   const r = e.localLocks[ll.id]!.perCpu[cpu.id]!;
-  cpu.preempt++;
+  e.preemptDisable(cpu);
   const cls = lockdepAcquire(e, r, 0, false);
   if (r.locked) e.fail('bug', `local_lock('${ll.name}') re-entered on CPU#${cpu.id} (a deadlock on PREEMPT_RT, corruption otherwise)`);
   grant(e, r, cls, false);
@@ -81,5 +81,5 @@ export function* local_unlock(m: Machine, ll: LocalLock): Task {
   yield e.point(`local_unlock(${ll.name})`);
   const cpu = e.cpu();
   release(e, e.localLocks[ll.id]!.perCpu[cpu.id]!, 'local_unlock');
-  cpu.preempt--;
+  e.preemptEnable(cpu);
 }

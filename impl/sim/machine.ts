@@ -136,6 +136,14 @@ export class Machine {
   }
 
   /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
+  /**
+   * Checks run at every spinlock release (in the releasing step): `check` returns the problems with what the lock
+   * protects, and any problem fails the run with kind 'invariant'. null turns it off.
+   */
+  setReleaseCheck(check: ((lockId: number, name: string) => readonly string[] | null) | null): void {
+    this.engine.releaseCheck = check;
+  }
+
   setOnline(cpu: CpuId, online: boolean): void {
     const c = this.engine.cpus[cpu];
     if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);

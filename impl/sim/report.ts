@@ -48,6 +48,7 @@ function readerNames(e: Engine, ids: number[]): string[] {
       const name = `'${c.name}' on CPU#${cpu.id}`;
       if (c.rcuDepth > 0 && ids.includes(c.readerId) && !names.includes(name)) names.push(name);
     }
+    if (cpu.preempt > 0 && ids.includes(cpu.preemptReader)) names.push(`CPU#${cpu.id} with preemption disabled ('${cpu.current.name}')`);
   }
   return names;
 }

@@ -21,7 +21,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
   const cpu = e.cpu();
   const flags = cpu.irqsOn;
   if (mode !== 'plain') cpu.irqsOn = false;
-  cpu.preempt++;
+  e.preemptDisable(cpu);
   if (r.locked && r.ownerCpu === cpu.id) selfDeadlock(e, r, op);
   const cls = lockdepAcquire(e, r, subclass, false);
   while (r.locked) {
@@ -37,8 +37,16 @@ function* unlock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, flags: Ir
   yield e.point(`${op}(${l.name})`);
   const r = rec(m, l, raw, op);
   release(e, r, op);
+  if (e.releaseCheck !== null) {
+    const problems = e.releaseCheck(l.id, l.name);
+    if (problems !== null && problems.length > 0) {
+      e.fail('invariant', `${problems[0]} (at ${op}(${l.name}))`, {
+        lines: [`what '${l.name}' protects is inconsistent when it is released:`, ...problems.map((p) => `  ${p}`)],
+      });
+    }
+  }
   const cpu = e.cpu();
-  cpu.preempt--;
+  e.preemptEnable(cpu);
   if (mode === 'irq') cpu.irqsOn = true;
   else if (mode === 'irqsave') cpu.irqsOn = flags;
 }
@@ -52,7 +60,7 @@ function* trylock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, op: stri
   const flags = cpu.irqsOn;
   if (r.locked) return { ok: false, flags };
   if (mode !== 'plain') cpu.irqsOn = false;
-  cpu.preempt++;
+  e.preemptDisable(cpu);
   const cls = lockdepAcquire(e, r, r.subclass, true);
   grant(e, r, cls, true);
   return { ok: true, flags };

@@ -16,6 +16,7 @@ const HEADLINES: Record<string, string> = {
   'use-after-free': 'BUG: KASAN: slab-use-after-free',
   'rcu-use-after-free': 'BUG: KASAN: slab-use-after-free (object freed after an RCU grace period)',
   refcount: 'WARNING: refcount_t misuse',
+  invariant: 'BUG: invariant broken at lock release',
   'step-limit': 'INFO: livelock or step limit reached',
   exception: 'Oops: exception thrown by a task',
   'replay-mismatch': 'replay mismatch: the recorded schedule does not fit this run',

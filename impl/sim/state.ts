@@ -135,7 +135,10 @@ export interface CpuState {
   current: TaskRec;
   readonly tasks: TaskRec[];
   irqsOn: boolean;
+  /** preempt_count; change it only through Engine.preemptDisable / preemptEnable. */
   preempt: number;
+  /** The RCU reader id of the current preempt-disabled region (0 when preemptible). */
+  preemptReader: number;
   readonly stepRunnable: RunnableRec;
 }
 

@@ -17,7 +17,6 @@ import { World } from '../impl/world/index.ts';
 import * as ops from '../impl/world/ops.ts';
 import type { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { SlotEventRecord } from '../model/events.ts';
-import { ShadowMemory } from './oracles/data.ts';
 import { ProgramRunner } from './programs.ts';
 import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
@@ -28,6 +27,8 @@ export interface ExecuteOptions {
   readonly lockdep?: boolean;
   /** Run the oracles (default true); off only to measure what checking costs. */
   readonly oracles?: boolean;
+  /** With the oracles: also check the invariants each cluster lock protects at its release (default true). */
+  readonly invariants?: boolean;
   readonly coverage?: CoverageRecorder;
   /** Strict replay of recorded runnable ids instead of the workload's own schedule. */
   readonly replay?: readonly string[];
@@ -110,6 +111,8 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
 
   if (w.config.design !== 'v6') describe = (slot) => world.k.swap.describeSlot(slot);
   opts.onWorld?.(world);
+  // the invariants each cluster lock protects, checked whenever one is released
+  if (checking && (opts.invariants ?? true)) m.setReleaseCheck(world.k.swap.releaseChecker());
   const runner = new ProgramRunner(m, world, checking);
 
   // The drain is the last reclaim a quiet machine would eventually do (kswapd): swap-cache folios whose PTEs are
@@ -123,7 +126,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     }
   }
   if (checking) m.spawn(0, 'drain', drain);
-  w.processes.forEach((prog, i) => runner.spawnProcess(prog, world.createProcess(prog.memcg), new ShadowMemory(), `P${i}`));
+  w.processes.forEach((prog, i) => runner.spawnProcess(prog, world.createProcess(prog.memcg), `P${i}`));
   w.background.forEach((b, i) => runner.spawnBackground(b, `kthread${i}`));
 
   let result = m.run();

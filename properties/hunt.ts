@@ -27,6 +27,8 @@ export interface HuntOptions {
   readonly bounds?: Partial<WorkloadBounds>;
   /** The designs to draw workloads for (default all); faults narrow it to the designs that have them. */
   readonly designs?: readonly DesignName[];
+  /** Check the lock-release invariants (default true; off to measure what they add). */
+  readonly invariants?: boolean;
 }
 
 /** Executions per design. */
@@ -103,7 +105,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   };
   const arb = workloadArb(bounds);
   const recorder = new CoverageRecorder();
-  const exec = { faults: opts.faults, lockdep: opts.lockdep ?? true };
+  const exec = { faults: opts.faults, lockdep: opts.lockdep ?? true, invariants: opts.invariants ?? true };
   let executions = 0;
   let steps = 0;
   let failures = 0;

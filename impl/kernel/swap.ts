@@ -156,6 +156,11 @@ export interface SwapOps {
   slotLocked(entry: SwpEntry): boolean;
   /** How an event record's slot reads in reports (v6: "vswap 5"; mainline: "swap0:5"). */
   describeSlot(entry: SwpEntry): string;
+  /**
+   * The lock-release invariants (for Machine.setReleaseCheck): given a released spinlock, the problems with what it
+   * protects when it is one of the design's cluster locks, else null.
+   */
+  releaseChecker(): (lockId: number, name: string) => string[] | null;
 }
 
 /** One allocated swap entry, as the oracles and the pictures see it. */

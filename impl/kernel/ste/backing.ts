@@ -216,19 +216,24 @@ export function* folio_realloc_swap(k: SwapTableKernel, folio: Folio): Task<SwpE
   const memcgid = l.ci.memcgTable?.[l.voff] ?? 0;
   // fault 'ste-realloc-under-vswap-lock': the physical allocation is made with the vswap lock still held
   const nested = k.faultOn('ste-realloc-under-vswap-lock');
+  for (let i = 0; i < folio.nr; i++) k.reallocInFlight.add(folio.swap + i);
   if (!nested) yield* swap_cluster_unlock(k, l.ci);
   yield* local_lock(k.m, k.percpuSwapLock);
   let phys = yield* swap_alloc_fast(k, folio);
   if (!phys) phys = yield* swap_alloc_slow(k, folio);
   yield* local_unlock(k.m, k.percpuSwapLock);
   if (nested) yield* swap_cluster_unlock(k, l.ci);
-  if (!phys) return 0;
+  if (!phys) {
+    for (let i = 0; i < folio.nr; i++) k.reallocInFlight.delete(folio.swap + i);
+    return 0;
+  }
   const psi = k.swapInfo(swp_type(phys))!;
   // mem_cgroup_charge_backing_phys_swap (v2 only; memsw charges at memcg1_swapout)
   const memcg = mem_cgroup_from_id(k, memcgid);
   if (!k.memsw && memcg) {
     if (memcg.swapCharge + folio.nr > memcg.swapMax) {
       yield* __swap_cluster_free_phys_backing(k, psi, swp_offset(phys), folio.nr);
+      for (let i = 0; i < folio.nr; i++) k.reallocInFlight.delete(folio.swap + i);
       return 0;
     }
     memcg.swapCharge += folio.nr;
@@ -239,6 +244,7 @@ export function* folio_realloc_swap(k: SwapTableKernel, folio: Folio): Task<SwpE
   for (let i = 0; i < folio.nr; i++) {
     const before = __vtable_get(k, l.ci, l.voff + i);
     __vtable_set(k, l.ci, l.voff + i, { tag: 'SWAPFILE', type: psi.type, offset: swp_offset(phys) + i });
+    k.reallocInFlight.delete(folio.swap + i);
     emitCi(k, vsi, l.ci, l.voff + i, before.tag === 'ZSWAP' ? 'ZSWAP_WRITEBACK' : 'STORE_SWAPFILE', 'folio_realloc_swap');
   }
   yield* swap_cluster_unlock(k, l.ci);

@@ -50,9 +50,12 @@ function* __swap_cluster_alloc_entries(k: SwapTableKernel, si: SwapInfoStruct, c
   const base = cluster_offset(si, ci);
   if (folio.swapcache) {
     const voff = swp_offset(folio.swap);
+    // fault 'ste-rmap-large-first-entry': one precomputed Pointer (the folio's first slot) for every page
+    const same = k.faultOn('ste-rmap-large-first-entry');
     for (let i = 0; i < nr; i++) {
-      __swap_table_set(k, ci, ciOff + i, { kind: 'ptr', voff: voff + i, cacheOnly: false });
-      emitPhys(k, si, base + ciOff + i, 'PHYS_ALLOC', 'folio_realloc_swap', voff + i);
+      const back = same ? voff : voff + i;
+      __swap_table_set(k, ci, ciOff + i, { kind: 'ptr', voff: back, cacheOnly: false });
+      emitPhys(k, si, base + ciOff + i, 'PHYS_ALLOC', 'folio_realloc_swap', back);
     }
   } else {
     // __swap_cache_add_folio

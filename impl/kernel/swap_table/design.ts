@@ -10,6 +10,7 @@ import { folio_alloc_swap } from './alloc.ts';
 import { folio_dup_swap, folio_put_swap, swap_dup_entry_direct, swap_put_entries_direct, swap_retry_table_alloc } from './count.ts';
 import { describeEntry, entryView } from './instrument.ts';
 import { inspectClusters, inspectSlots, quiescenceProblems } from './inspect.ts';
+import { releaseChecker } from './invariants.ts';
 import type { SwapTableKernel } from './kernel.ts';
 import { __swap_cluster_lock, ci_off, swap_cluster_lock, swap_cluster_unlock, swap_cluster_unlock_irq } from './lock.ts';
 import { __swap_cgroup_clear, __swap_cgroup_get, __swap_cgroup_set } from './memcg.ts';
@@ -122,6 +123,7 @@ export function mainlineOps(k: SwapTableKernel): SwapOps {
       return ci !== undefined && spin_is_locked(k.m, ci.lock);
     },
     describeSlot: (entry) => describeEntry(k, entry),
+    releaseChecker: () => releaseChecker(k),
   };
 }
 

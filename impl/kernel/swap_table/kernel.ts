@@ -64,6 +64,12 @@ export class SwapTableKernel extends Kernel {
   /** vswap_used / vswap_alloc_reject (STE debugfs), in pages. */
   vswapUsed = 0;
   vswapAllocReject = 0;
+  /**
+   * Instrumentation only (not kernel state): the vswap slots folio_realloc_swap is giving physical backing, from
+   * before the allocation (which writes the Pointer) to the virtual-table update. The lock-release invariants
+   * recognise a Pointer to one of them as in flight.
+   */
+  readonly reallocInFlight = new Set<SwpEntry>();
 
   constructor(m: Machine, config: KernelConfig, listener?: SlotEventListener) {
     super(m, config, listener);

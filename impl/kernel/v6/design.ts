@@ -31,6 +31,7 @@ import { xa_load } from './vswap_iter.ts';
 import type { VswapCluster } from './vswap_types.ts';
 import { clusterIdx, idxWithin, isShadow } from './vswap_types.ts';
 import { zswap_writeback_entry } from './zswap.ts';
+import { releaseChecker } from './invariants.ts';
 
 export class V6Kernel extends Kernel {
   readonly swap: SwapOps;
@@ -51,6 +52,14 @@ export class V6Kernel extends Kernel {
   vswapUsed = 0;
   /** vswap_alloc_reject */
   vswapAllocReject = 0;
+  /**
+   * Instrumentation only (not kernel state): the virtual slots vswap_alloc_swap_slot is giving physical backing, from
+   * before the allocation (which sets the reverse map) to the descriptor update. The lock-release invariants
+   * recognise a physical slot mapping back to one of them as in flight.
+   */
+  readonly physInFlight = new Set<SwpEntry>();
+  /** Instrumentation only: folios folio_alloc_swap has given descriptors but not yet folio->swap and the flag. */
+  readonly allocInFlight = new Set<Folio>();
 
   constructor(m: Machine, config: KernelConfig, listener?: SlotEventListener) {
     super(m, config, listener);
@@ -137,6 +146,7 @@ function v6SwapOps(k: V6Kernel): SwapOps {
       return c !== undefined && c.lockInitialised && spin_is_locked(k.m, c.lock);
     },
     describeSlot: (entry) => `vswap ${entry}`,
+    releaseChecker: () => releaseChecker(k),
   };
 }
 

@@ -56,6 +56,7 @@ function __vswap_alloc_from_cluster(k: V6Kernel, c: VswapCluster, start: number,
     d.inSwapcache = true;
   }
   c.count += nr;
+  k.allocInFlight.add(folio);
 }
 
 function emitAlloc(k: V6Kernel, c: VswapCluster, start: number): void {
@@ -235,6 +236,7 @@ export function* folio_alloc_swap(k: V6Kernel, folio: Folio): Task<boolean> {
     folio.refs += nr;
     folio.swapcache = true;
     folio.swap = entry;
+    k.allocInFlight.delete(folio);
     return true;
   }
   k.vswapAllocReject += nr;

@@ -154,10 +154,11 @@ export function* vswap_alloc_swap_slot(k: V6Kernel, folio: Folio): Task<PhysSlot
   yield* rcu_read_unlock(k.m);
   if (existing) return existing;
 
+  for (let i = 0; i < nr; i++) k.physInFlight.add(entry + i);
   const slot = yield* swap_slot_alloc(k, folio.order, entry);
-  if (!slot) return null;
-  if (!mem_cgroup_try_charge_swap(k, memcg, nr)) {
-    yield* swap_slot_free_nr(k, slot, nr);
+  if (!slot || !mem_cgroup_try_charge_swap(k, memcg, nr)) {
+    if (slot) yield* swap_slot_free_nr(k, slot, nr);
+    for (let i = 0; i < nr; i++) k.physInFlight.delete(entry + i);
     return null;
   }
   yield* spin_lock(k.m, c.lock);
@@ -176,6 +177,7 @@ export function* vswap_alloc_swap_slot(k: V6Kernel, folio: Folio): Task<PhysSlot
     }
     d.type = 'SWAPFILE';
     setSlot(d, { dev: slot.dev, offset: slot.offset + i });
+    k.physInFlight.delete(entry + i);
     k.emitVirtual(c, entry + i, ev, 'vswap_alloc_swap_slot');
   }
   yield* spin_unlock(k.m, c.lock);

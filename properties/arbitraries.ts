@@ -11,6 +11,7 @@ import {
   type ProcOp,
   type ProcessProgram,
   type Schedule,
+  type ThreadOp,
   type Workload,
 } from './workload.ts';
 
@@ -29,6 +30,8 @@ export interface WorkloadBounds {
   readonly designs?: readonly DesignName[];
   /** Configuration the faults switched on need (see FaultSpec.requires). */
   readonly requires?: FaultRequirements;
+  /** Threads a process may have besides its main one (default 2; 0: single-threaded processes only). */
+  readonly maxThreads?: number;
 }
 
 export type Strategy = 'random' | 'pct' | 'mixed';
@@ -95,7 +98,7 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
 // faults, writes and unmaps race with reclaim, writeback and swapoff of the very slots it uses).
 const PAGE_PROFILES = [PAGES_PER_PROCESS, 2] as const;
 
-function leafOpArb(pages: number): fc.Arbitrary<ProcOp> {
+function leafOpArb(pages: number): fc.Arbitrary<ThreadOp> {
   const page = fc.nat(pages - 1);
   const range = fc.record({ start: page, nr: fc.integer({ min: 1, max: 4 }) });
   return fc.oneof(
@@ -131,10 +134,17 @@ function programWithPages(b: WorkloadBounds, depth: number, pages: number): fc.A
             ),
           },
         );
+  // most processes are single-threaded; some have one or two more threads on the same pages (so their faults,
+  // stores, unmaps and MADV_PAGEOUTs race each other in one address space)
+  const thread = fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(leafOpArb(pages), { minLength: 1, maxLength: Math.max(1, b.maxOps >> 1) }) });
   return fc.record({
     cpu: fc.nat(b.maxCpus - 1),
     memcg: fc.nat(1),
     ops: fc.array(op, { minLength: 1, maxLength: b.maxOps }),
+    threads:
+      (b.maxThreads ?? 2) > 0
+        ? fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(thread, { minLength: 1, maxLength: b.maxThreads ?? 2 }) })
+        : fc.constant([]),
   });
 }
 
@@ -196,6 +206,7 @@ export function normalizeWorkload(w: Workload): Workload {
     cpu: p.cpu % cpus,
     memcg: p.memcg % memcgs,
     ops: p.ops.map((op) => (op.op === 'fork' ? { op: 'fork', child: fixProgram(op.child) } : op)),
+    threads: (p.threads ?? []).map((t) => ({ cpu: t.cpu % cpus, ops: t.ops })),
   });
   // CPU hotplug is serialised (cpu_hotplug_lock) and runs from one control thread: only the first kthread takes
   // CPUs down, never its own CPU nor CPU0 (the leak check's final reclaim runs there).
@@ -219,8 +230,15 @@ export function normalizeWorkload(w: Workload): Workload {
 /** A pre-image of a normalized workload under normalizeWorkload (for shrinking without context). */
 function denormalizeWorkload(v: unknown): never {
   const w = v as Workload;
+  // traces written before threads existed have none
+  const withThreads = (p: ProcessProgram): ProcessProgram => ({
+    ...p,
+    ops: p.ops.map((op) => (op.op === 'fork' ? { op: 'fork', child: withThreads(op.child) } : op)),
+    threads: p.threads ?? [],
+  });
   return <never>{
     ...w,
+    processes: w.processes.map(withThreads),
     background: w.background.map((b) => ({
       cpu: b.cpu,
       ops: b.ops.map((op) => (op.op === 'cpuOffline' ? { ...op, cpu: op.cpu - 1 } : op)),

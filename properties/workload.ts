@@ -39,11 +39,25 @@ export type ProcOp =
   | { readonly op: 'fork'; readonly child: ProcessProgram };
 
 export interface ProcessProgram {
-  /** The CPU that drives this process (its memory therefore has a sequential meaning). */
+  /** The CPU of the process's main thread. */
   readonly cpu: number;
   readonly memcg: number;
+  /** The main thread's ops. */
   readonly ops: readonly ProcOp[];
-  /** Every process exits at the end of its ops (so the machine can be checked for leaks); exit may come early. */
+  /**
+   * More threads of the process (0-2): each a task on its own CPU, sharing the address space (page tables, PTE lock,
+   * memcg). They start with the process; the main thread joins them after its ops, then the process exits (so the
+   * machine can be checked for leaks). A fork copies the address space with only the forking (main) thread.
+   */
+  readonly threads?: readonly ThreadProgram[];
+}
+
+/** A thread's ops: anything on the shared pages but fork (a fork is the main thread's). */
+export type ThreadOp = Exclude<ProcOp, { readonly op: 'fork' }>;
+
+export interface ThreadProgram {
+  readonly cpu: number;
+  readonly ops: readonly ThreadOp[];
 }
 
 /** Kernel background work, run by kernel threads on a CPU. */
@@ -90,6 +104,7 @@ export function workloadSize(w: Workload): { ops: number; processes: number; cpu
       ops++;
       if (op.op === 'fork') walk(op.child);
     }
+    for (const t of p.threads ?? []) ops += t.ops.length;
   };
   w.processes.forEach(walk);
   for (const b of w.background) ops += b.ops.length;
@@ -113,6 +128,9 @@ export function describeWorkload(w: Workload): string[] {
   );
   const walk = (p: ProcessProgram, name: string, indent: string): void => {
     lines.push(`${indent}process ${name} on CPU${p.cpu}, memcg ${p.memcg}:`);
+    (p.threads ?? []).forEach((t, i) => {
+      lines.push(`${indent}  thread ${threadName(name, i + 1)} on CPU${t.cpu}: ${t.ops.map(formatOp).join('; ') || 'nothing'}`);
+    });
     let children = 0;
     for (const op of p.ops) {
       if (op.op === 'fork') {
@@ -123,7 +141,7 @@ export function describeWorkload(w: Workload): string[] {
         lines.push(`${indent}  ${formatOp(op)}`);
       }
     }
-    lines.push(`${indent}  exit`);
+    lines.push(`${indent}  ${p.threads?.length ? 'join the threads, ' : ''}exit`);
   };
   w.processes.forEach((p, i) => walk(p, `P${i}`, ''));
   for (const b of w.background) {
@@ -141,6 +159,11 @@ export function describeWorkload(w: Workload): string[] {
 /** Processes are named by their place in the workload: P0, P1, … at the top, P0.1 for P0's first child. */
 export function childName(parent: string, nth: number): string {
   return `${parent}.${nth}`;
+}
+
+/** A process's extra threads: P0/t1, P0/t2 (its main thread carries the process's name). */
+export function threadName(process: string, nth: number): string {
+  return `${process}/t${nth}`;
 }
 
 export function formatOp(op: ProcOp | BackgroundOp): string {

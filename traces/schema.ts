@@ -1,20 +1,26 @@
 // The trace file format (version 1), validated on load: a trace holds everything needed to re-run a failure exactly.
 import { z } from 'zod';
 
-const procOp: z.ZodType = z.lazy(() =>
-  z.discriminatedUnion('op', [
-    z.object({ op: z.literal('write'), page: z.number().int().nonnegative(), value: z.number().int().nonnegative() }),
-    z.object({ op: z.literal('read'), page: z.number().int().nonnegative() }),
-    z.object({ op: z.literal('fill'), start: z.number().int().nonnegative(), nr: z.number().int().positive(), value: z.number().int().nonnegative() }),
-    z.object({ op: z.literal('mapLarge'), start: z.number().int().nonnegative(), order: z.number().int().min(1).max(4) }),
-    z.object({ op: z.literal('pageout'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),
-    z.object({ op: z.literal('munmap'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),
-    z.object({ op: z.literal('fork'), child: program }),
-  ]),
-);
+const leafOps = [
+  z.object({ op: z.literal('write'), page: z.number().int().nonnegative(), value: z.number().int().nonnegative() }),
+  z.object({ op: z.literal('read'), page: z.number().int().nonnegative() }),
+  z.object({ op: z.literal('fill'), start: z.number().int().nonnegative(), nr: z.number().int().positive(), value: z.number().int().nonnegative() }),
+  z.object({ op: z.literal('mapLarge'), start: z.number().int().nonnegative(), order: z.number().int().min(1).max(4) }),
+  z.object({ op: z.literal('pageout'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),
+  z.object({ op: z.literal('munmap'), start: z.number().int().nonnegative(), nr: z.number().int().positive() }),
+] as const;
+
+const procOp: z.ZodType = z.lazy(() => z.discriminatedUnion('op', [...leafOps, z.object({ op: z.literal('fork'), child: program })]));
+
+const thread = z.object({ cpu: z.number().int().nonnegative(), ops: z.array(z.discriminatedUnion('op', [...leafOps])) });
 
 const program: z.ZodType = z.lazy(() =>
-  z.object({ cpu: z.number().int().nonnegative(), memcg: z.number().int().nonnegative(), ops: z.array(procOp) }),
+  z.object({
+    cpu: z.number().int().nonnegative(),
+    memcg: z.number().int().nonnegative(),
+    ops: z.array(procOp),
+    threads: z.array(thread).max(2).optional(),
+  }),
 );
 
 const backgroundOp = z.discriminatedUnion('op', [

@@ -83,7 +83,7 @@ export const FAULTS = {
       '2->1 and unlocks, CPU1 decrements 1->0 and unlocks, then both read 0 and both free the slot.',
     report:
       'not a known report',
-    expect: 'bug',
+    expect: ['bug', 'invariant'],
     designs: V6,
   },
   'partial-scan-spin-lock': {
@@ -159,7 +159,7 @@ export const FAULTS = {
       'that no PTE or swap-cache folio keeps them, then munmap or exit: one free_swap_and_cache_nr run crosses it.',
     report:
       'not a known report',
-    expect: 'bug',
+    expect: ['bug', 'invariant'],
     designs: V6,
   },
   'zswap-writeback-early-release': {
@@ -280,7 +280,7 @@ export const FAULTS = {
       'drops the lock; before the deferred mark, reclaim on another CPU removes the folio from the swap cache, which ' +
       'frees the vswap slot and its physical slot; the mark then writes Pointer|C into the freed physical slot.',
     report: "not a known report (the STE's rule that the reverse map is only touched while the vtable holds SWAPFILE under the vswap lock, mm/vswap.h)",
-    expect: ['bug', 'leak', 'use-after-free'],
+    expect: ['bug', 'leak', 'use-after-free', 'invariant'],
     requires: { zswap: 'off' },
     designs: STE,
   },
@@ -376,6 +376,37 @@ export const FAULTS = {
     expect: 'bug',
     designs: STE,
     rareRace: { regression: 'traces/regressions/ste-rmap-read-no-table.json' },
+  },
+  'swapin-no-pte-recheck': {
+    description: 'do_swap_page maps the swapped-in folio without re-checking, under the PTE lock, that the PTE is still the swap entry it faulted on',
+    mechanism:
+      'do_swap_page reads the swap PTE, finds or reads the folio, locks it, then takes the PTE lock. The kernel then ' +
+      'checks pte_same(): the PTE may have changed meanwhile. Here only "is there a PTE" is checked: when another ' +
+      'thread of the process faulted the same page in first, the PTE is already present, and this fault maps the ' +
+      'folio again and drops the swap reference again (folio_put_swap) - a reference that was the other fault\'s.',
+    interleaving:
+      'Two threads of one process read the same swapped-out page. Both find the folio (one reads it in, the other ' +
+      'finds it in the swap cache); the first maps it and puts its swap reference; the second, without pte_same, ' +
+      'puts one more: the swap count goes below the number of PTEs (a put on a count of 0, or a slot freed while ' +
+      'another process still maps it).',
+    report: 'not a known report (mm/memory.c has checked pte_same here since swap-in was first made lockless)',
+    expect: ['refinement', 'bug', 'data', 'leak', 'invariant'],
+    designs: ALL,
+  },
+  'ste-rmap-large-first-entry': {
+    description: "a large folio's physical slots all get the reverse-map Pointer of the folio's first vswap slot",
+    mechanism:
+      '__swap_cluster_alloc_entries, giving a large vswap folio its physical run, writes one precomputed Pointer (the ' +
+      "folio's first vswap slot, as RFC v1 precomputed it for the single-page case) into every slot instead of " +
+      "first+i. The virtual table says SWAPFILE first+i for each slot: for every slot past the first the two maps " +
+      'disagree. Physical-side reclaim and swapoff follow the Pointer to the wrong vswap slot, fail the re-validation ' +
+      'under the folio lock, and skip the slot for ever: swapoff never finishes (a livelock) - if anything runs them.',
+    interleaving:
+      'None needed for the invariant: any large folio written to a device with zswap off or full. The end-to-end ' +
+      'symptom needs a swapoff of that device while the folio is still swapped out.',
+    report: 'not a known report (STE RFC v1 precomputed the single-page Pointer; the later code writes first+i)',
+    expect: ['invariant', 'step-limit'],
+    designs: STE,
   },
 } as const satisfies Record<string, FaultSpec>;
 

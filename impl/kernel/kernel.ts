@@ -8,7 +8,7 @@ import type { KernelConfig } from './config.ts';
 import type { FaultName } from './faults.ts';
 import type { Folio } from './mm/folio.ts';
 import { MemCgroup } from './mm/memcontrol.ts';
-import type { MmStruct } from './mm/mm.ts';
+import type { MmHooks, MmStruct } from './mm/mm.ts';
 import type { ZswapEntry } from './mm/zswap_types.ts';
 import type { Machine, Mutex, SpinLock } from './sim.ts';
 import type { SwapOps, SwpEntry } from './swap.ts';
@@ -49,6 +49,8 @@ export abstract class Kernel {
   /** Every live mm, for the reverse-map walk of try_to_unmap. */
   readonly mms: MmStruct[] = [];
   nextMmId = 1;
+  /** Page-table instrumentation for the data oracle (set by the workload runner), or null. */
+  mmHooks: MmHooks | null = null;
 
   constructor(
     readonly m: Machine,

@@ -7,7 +7,7 @@ import { ACCOUNTING, rewriteAfterSwapout } from './fault_scenarios/accounting.ts
 import { LIFETIME } from './fault_scenarios/lifetime.ts';
 import { LOCKING, swapoutExit } from './fault_scenarios/locking.ts';
 import type { Scenario } from './fault_scenarios/outcome.ts';
-import { doubleSwapin, swapoffRace, zswapWritebackRace } from './fault_scenarios/races.ts';
+import { doubleSwapin, swapoffRace, threadsSwapin, zswapWritebackRace } from './fault_scenarios/races.ts';
 import { STE } from './fault_scenarios/ste.ts';
 
 const RACES: Partial<Record<FaultName, Scenario>> = {
@@ -15,6 +15,7 @@ const RACES: Partial<Record<FaultName, Scenario>> = {
   // PRNG schedule seeds found to hit each race window (see races.ts)
   'swapin-eexist-as-success': doubleSwapin(1),
   'swapoff-no-recheck': swapoffRace(4),
+  'swapin-no-pte-recheck': threadsSwapin(2),
 };
 
 const SCENARIOS: Partial<Record<FaultName, Scenario>> = { ...LOCKING, ...LIFETIME, ...RACES, ...ACCOUNTING, ...STE };
@@ -52,5 +53,6 @@ describe('fault catalogue', () => {
   it('the race scenarios are races: without preemption the faulty kernels pass', () => {
     expect(doubleSwapin(null)(['swapin-eexist-as-success'])).toBe('ok');
     expect(swapoffRace(null)(['swapoff-no-recheck'])).toBe('ok');
+    expect(threadsSwapin(null)(['swapin-no-pte-recheck'])).toBe('ok');
   });
 });

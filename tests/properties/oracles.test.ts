@@ -1,7 +1,8 @@
 // Each oracle on its own: it accepts what the kernel rules allow and names what they forbid.
 import { describe, expect, it } from 'vitest';
 import type { SlotEventRecord, SwapType } from '../../model/events.ts';
-import { ShadowMemory } from '../../properties/oracles/data.ts';
+import { ShadowMemories } from '../../properties/oracles/data.ts';
+import { MmStruct } from '../../impl/kernel/mm/mm.ts';
 import { quiescenceProblems } from '../../properties/oracles/quiescence.ts';
 import { RefinementOracle } from '../../properties/oracles/refinement.ts';
 import type { WorldSnapshot } from '../../impl/world/index.ts';
@@ -63,15 +64,21 @@ describe('refinement oracle', () => {
 });
 
 describe('data oracle', () => {
-  it('expects the last write, zero after unmap, and copies at fork', () => {
-    const s = new ShadowMemory();
+  it('expects the last store, zero once the PTE is cleared, and at fork what the parent held at the copy', () => {
+    const shadows = new ShadowMemories();
+    const parent = new MmStruct(1, null as never);
+    const child = new MmStruct(2, null as never);
+    const s = shadows.of(parent);
     s.write(1, 3);
-    expect(s.check('P0', 1, 3)).toBeNull();
-    expect(s.check('P0', 1, 2)).toMatch(/P0 read page 1 = 2, but its last write there was 3: data lost/);
-    const child = new ShadowMemory(s);
-    s.zero(0, 4);
+    expect(s.check('P0/t1', 1, 3)).toBeNull();
+    expect(s.check('P0/t1', 1, 2)).toMatch(/P0\/t1 read page 1 = 2, but the last store there \(by any thread\) was 3: data lost/);
+    shadows.pteCopied(parent, child, 1);
+    // a store after the copy step reaches the parent only (copy-on-write)
+    s.write(1, 5);
+    expect(shadows.of(child).expected(1)).toBe(3);
+    shadows.pteCleared(parent, 1);
     expect(s.expected(1)).toBe(0);
-    expect(child.expected(1)).toBe(3);
+    expect(shadows.of(child).expected(1)).toBe(3);
   });
 });
 

@@ -24,6 +24,7 @@ export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task<
     if (pte.kind === 'present') {
       pte.writable = false;
       dst.ptes.set(page, { kind: 'present', folio: pte.folio, idx: pte.idx, writable: false });
+      k.mmHooks?.pteCopied(src, dst, page);
       pte.folio.mapcount++;
       pte.folio.refs++;
       i++;
@@ -37,7 +38,10 @@ export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task<
       n++;
     }
     const { done, err } = yield* k.swap.swap_dup_entries_direct(pte.entry, n);
-    for (let j = 0; j < done; j++) dst.ptes.set(page + j, { kind: 'swap', entry: pte.entry + j });
+    for (let j = 0; j < done; j++) {
+      dst.ptes.set(page + j, { kind: 'swap', entry: pte.entry + j });
+      k.mmHooks?.pteCopied(src, dst, page + j);
+    }
     i += done;
     if (!err) continue;
     if (err !== -ENOMEM) return k.m.fail('bug', `copy_pte_range: swap PTE at page ${page + done} refers to a dead slot ${pte.entry + done}`);

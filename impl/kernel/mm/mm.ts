@@ -22,6 +22,17 @@ export class MmStruct {
   }
 }
 
+/**
+ * Instrumentation of the page-table changes that decide what a user's load returns, for the workload's data
+ * oracle (like the slot event listener, it observes and never changes the kernel's decisions).
+ */
+export interface MmHooks {
+  /** zap_pte_range cleared page's PTE in mm: the page now reads as zero. */
+  pteCleared(mm: MmStruct, page: number): void;
+  /** copy_page_range copied src's PTE of page into dst: dst's page holds what src's held at this step. */
+  pteCopied(src: MmStruct, dst: MmStruct, page: number): void;
+}
+
 /** mm_alloc: a new address space, registered for reverse-map walks. */
 export function mm_alloc(k: Kernel): MmStruct {
   const mm = new MmStruct(k.nextMmId++, k.m.spinlock('mm->page_table_lock'));

@@ -33,6 +33,7 @@ export function* zap_pte_range(k: Kernel, mm: MmStruct, start: number, nr: numbe
     }
     if (pte.kind === 'present') {
       mm.ptes.delete(p);
+      k.mmHooks?.pteCleared(mm, p);
       pte.folio.mapcount--;
       released.push(pte.folio);
       p++;
@@ -45,7 +46,10 @@ export function* zap_pte_range(k: Kernel, mm: MmStruct, start: number, nr: numbe
       if (p + n >= start + nr || next?.kind !== 'swap' || next.entry !== pte.entry + n) break;
       n++;
     }
-    for (let j = 0; j < n; j++) mm.ptes.delete(p + j);
+    for (let j = 0; j < n; j++) {
+      mm.ptes.delete(p + j);
+      k.mmHooks?.pteCleared(mm, p + j);
+    }
     yield* zap_swap_run(k, pte.entry, n);
     p += n;
   }

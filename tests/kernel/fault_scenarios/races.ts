@@ -96,3 +96,30 @@ export function swapoffRace(seed: number | null): Scenario {
     );
   };
 }
+
+/** Two threads of one process read the same swapped-out page at once (the second finds the folio in the cache). */
+export function threadsSwapin(seed: number | null): Scenario {
+  return (faults) => {
+    const s = scenario({ zswapCapacity: 4, faults }, { cpus: 2, choices: schedule(seed) });
+    const w = s.h.w;
+    const p = w.createProcess(0);
+    const swapped = flag(s.h);
+    let reading = 2;
+    return s.outcome(
+      ['P', 0, function* () {
+        yield* op_write(w, p, 0, 2);
+        yield* op_pageout(w, p, 0, 1);
+        swapped.set();
+        s.expectRead('P page 0', yield* op_read(w, p, 0), 2);
+        reading--;
+        yield* wait_event(s.h.m, 'P/t1 done', () => reading === 0);
+        yield* op_exit(w, p);
+      }],
+      ['P/t1', 1, function* () {
+        yield* swapped.wait('page swapped out');
+        s.expectRead('P/t1 page 0', yield* op_read(w, p, 0), 2);
+        reading--;
+      }],
+    );
+  };
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaultName } from '../../../impl/kernel/faults.ts';
 import { wait_event } from '../../../impl/sim/index.ts';
-import { op_exit, op_pageout, op_write, op_zswap_writeback } from '../../../impl/world/ops.ts';
+import { op_exit, op_map_large, op_pageout, op_write, op_zswap_writeback } from '../../../impl/world/ops.ts';
 import { execute } from '../../../properties/execute.ts';
 import type { Workload } from '../../../properties/workload.ts';
 import { scenario, type Scenario } from './outcome.ts';
@@ -59,8 +59,23 @@ export const STE: Partial<Record<FaultName, Scenario>> = {
       yield* op_exit(w, p);
     }]);
   },
-  // Race (shrunk): a child's swap-in of a page whose slot the parent's pageout and reclaim are freeing: the bare
-  // lookup finds the cluster, no RCU section holds its grace period back, and the freed cluster is unlocked.
+  // Sequential: zswap off, so a large folio's pageout gives it a physical run (folio_realloc_swap); the faulty
+  // allocator writes the first slot's Pointer into both slots. The lock-release invariants see vswap slot 2k+1 say
+  // SWAPFILE for a physical slot that points back at 2k.
+  'ste-rmap-large-first-entry': (faults) => {
+    const s = scenario({ ...ste, zswapCapacity: 0, orders: [0, 1], faults });
+    const w = s.h.w;
+    const p = w.createProcess(0);
+    return s.outcome(['P', 0, function* () {
+      yield* op_map_large(w, p, 0, 1);
+      yield* op_write(w, p, 0, 1);
+      yield* op_write(w, p, 1, 2);
+      yield* op_pageout(w, p, 0, 2);
+      yield* op_exit(w, p);
+    }]);
+  },
+  // Race (shrunk): a swap-in of a page whose slot another process's pageout and reclaim are freeing: the bare
+  // lookup finds the cluster, no RCU section holds its grace period back, and the dead cluster's table is read.
   'ste-lookup-no-dead-check': shrunk('ste-lookup-no-dead-check'),
   // Race (shrunk): a put takes a cached SWAPFILE slot's count to 0 and marks its physical slot cache-only after the
   // unlock; reclaim frees the vswap slot and the physical one in between; the stale Pointer|C lands in a free slot.
@@ -69,7 +84,7 @@ export const STE: Partial<Record<FaultName, Scenario>> = {
   // replaces the first table, and with it a count the first had moved there.
   'swap-table-extend-no-recheck': shrunk('swap-table-extend-no-recheck'),
   // Race (shrunk): a CPU's per-CPU hint names the index a new vswap cluster is published at, unlocked; it
-  // allocates and frees there, destroying the cluster before its creator locks and scans it.
+  // allocates there (order 0) before the creator, which wanted the cluster for an order-1 folio, locks and scans it.
   'ste-dynamic-publish-unlocked': shrunk('ste-dynamic-publish-unlocked'),
   // Race (shrunk): swapoff of swap1 finds a Pointer slot in use; before it locks the cluster, the vswap folio is
   // freed from swap, the slot was its physical cluster's last, and the cluster's table is freed: NULL table read.

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { FAULTS } from '../impl/kernel/faults.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
-import { runBench, type DetectionRow } from '../properties/bench.ts';
+import { runBench, type DetectionRow, type RaceRow } from '../properties/bench.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { writeFileAtomic } from './files.ts';
@@ -23,6 +23,31 @@ function detectionTable(rows: readonly DetectionRow[], seeds: number): string[] 
       `| ${r.fault} | ${FAULTS[r.fault].designs.join(', ')} | ${r.strategy} | ${r.expected} | ${r.detected}/${seeds} | ${fmt(r.medianSeconds)} | ${fmt(r.worstSeconds)} | ` +
         `${fmt(r.medianExecutions, 0)} | ${fmt(r.worstExecutions, 0)} | ${fmt(r.medianShrunkOps, 0)} / ${fmt(r.maxShrunkOps, 0)} |`,
     );
+  }
+  return out;
+}
+
+/** Baseline (single-threaded, no invariants, no steering) against the full suite, per fault and strategy. */
+function baselineTable(full: readonly DetectionRow[], base: readonly DetectionRow[], seeds: number): string[] {
+  const out = [
+    '| fault | strategy | baseline: detected | median runs | full: detected | median runs | runs, full / baseline |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const f of full) {
+    const b = base.find((x) => x.fault === f.fault && x.strategy === f.strategy);
+    if (!b) continue;
+    const ratio = f.medianExecutions !== null && b.medianExecutions !== null ? (f.medianExecutions / b.medianExecutions).toFixed(2) : '—';
+    out.push(
+      `| ${f.fault} | ${f.strategy} | ${b.detected}/${seeds} | ${fmt(b.medianExecutions, 0)} | ${f.detected}/${seeds} | ${fmt(f.medianExecutions, 0)} | ${ratio} |`,
+    );
+  }
+  return out;
+}
+
+function raceTable(rows: readonly RaceRow[]): string[] {
+  const out = ['| seed | steering | executions | pairs on one cluster | pairs on one slot | lock contentions |', '|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    out.push(`| ${r.seed} | ${r.steer ? 'on' : 'off'} | ${r.executions} | ${r.cluster}/${r.pairs} | ${r.slot}/${r.pairs} | ${r.contention} |`);
   }
   return out;
 }
@@ -63,10 +88,12 @@ export function registerBench(program: Command): void {
     .option('--strategy <names>', 'comma-separated strategies among random, pct, mixed; or all', 'all')
     .option('--shrink-seconds <n>', 'shrink budget per detection', intOption('--shrink-seconds', 1, 600), 10)
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
+    .option('--baseline', 'also measure detection without threads, lock-release invariants and steering (before/after)')
+    .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action((o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; json?: boolean; out?: string }) => {
+      action((o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
         const designs = parseDesigns(o.design);
         const strategies = parseStrategies(o.strategy);
@@ -80,8 +107,10 @@ export function registerBench(program: Command): void {
           throughputRuns: o.throughputRuns,
           shrinkSeconds: o.shrinkSeconds,
           designs,
-          onRow: (r) => {
-            if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
+          baseline: o.baseline ?? false,
+          raceSeconds: o.raceSeconds,
+          onRow: (r, config) => {
+            if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}${config === 'baseline' ? ', baseline' : ''}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
           },
         });
         const wall = (performance.now() - t0) / 1000;
@@ -91,7 +120,7 @@ export function registerBench(program: Command): void {
         }
         const cmd =
           `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget} --shrink-seconds ${o.shrinkSeconds} --design ${o.design}` +
-          `${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
+          `${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${o.baseline ? ' --baseline' : ''} --race-seconds ${o.raceSeconds}${faults.map((f) => ` --fault ${f}`).join('')}`;
         const md = [
           '# vswap-check benchmarks',
           '',
@@ -103,20 +132,37 @@ export function registerBench(program: Command): void {
           '',
           ...detectionTable(res.detection, seeds.length),
           '',
+          ...(res.baseline.length
+            ? [
+                '## Before and after: the baseline (single-threaded processes, no lock-release invariants, no steering) against the full suite',
+                '',
+                ...baselineTable(res.detection, res.baseline, seeds.length),
+                '',
+              ]
+            : []),
+          ...(res.races.length
+            ? [
+                `## Race coverage: entry-point pairs a ${o.raceSeconds} s hunt on the correct code reaches, with and without steering`,
+                '',
+                ...raceTable(res.races),
+                '',
+              ]
+            : []),
           ...(strategies.includes('random') && strategies.length > 1
             ? ['## Strategies against random (median executions to detection; below 1 is better)', '', ...strategyRatios(res.detection, strategies), '']
             : []),
           '## Throughput per design: generated workloads, all oracles on against none (same workloads, same run)',
           '',
-          '| design | workloads | steps | checked exec/s | checked steps/s | bare exec/s | bare steps/s | checking cost |',
-          '|---|---|---|---|---|---|---|---|',
+          '| design | workloads | steps | checked exec/s | checked steps/s | bare exec/s | bare steps/s | checking cost | of which invariants |',
+          '|---|---|---|---|---|---|---|---|---|',
           ...res.throughput.map(
             (t) =>
               `| ${t.design} | ${t.executions} | ${t.steps} | ${t.checkedExecPerSec.toFixed(0)} | ${t.checkedStepsPerSec.toFixed(0)} | ` +
-              `${t.bareExecPerSec.toFixed(0)} | ${t.bareStepsPerSec.toFixed(0)} | ${t.checkingCost.toFixed(2)}× |`,
+              `${t.bareExecPerSec.toFixed(0)} | ${t.bareStepsPerSec.toFixed(0)} | ${t.checkingCost.toFixed(2)}× | ${t.invariantsCost.toFixed(2)}× |`,
           ),
           '',
-          `Peak RSS ${res.peakRssMiB.toFixed(0)} MiB. Designs run different workloads (each its own sample): compare steps/s, not executions/s.`,
+          `Peak RSS ${res.peakRssMiB.toFixed(0)} MiB. Designs run different workloads (each its own sample): compare steps/s, not executions/s. ` +
+            '"checking cost" is checked time over bare time; "of which invariants" is checked time over checked time without the lock-release invariants (same workloads, same run).',
           '',
         ].join('\n');
         process.stdout.write(md);

@@ -6,6 +6,8 @@ import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/cove
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
 import { coverageText, summarizeCoverage, unknownIds } from '../model/coverage/textReport.ts';
 import { CHARTS } from '../model/charts.ts';
+import { raceText, summarizeRaces } from '../model/coverage/raceReport.ts';
+import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CliError, action } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 
@@ -27,7 +29,7 @@ function readRecord(path: string): CoverageRecord {
 export function registerCoverage(program: Command): void {
   program
     .command('coverage')
-    .description('merge coverage JSON files and print the statechart coverage report')
+    .description('merge coverage JSON files and print the statechart and race coverage report')
     .argument('<files...>', 'coverage.json files written by hunt')
     .option('--json', 'print the merged record as JSON')
     .option('--html <file>', 'write the HTML report (charts drawn, coloured by hits)')
@@ -38,11 +40,14 @@ export function registerCoverage(program: Command): void {
         const unknown = unknownIds(merged);
         if (unknown.length) process.stderr.write(`vswap-check: warning: ${unknown.length} ids no chart defines (records from another chart version), e.g. ${unknown[0]}\n`);
         if (o.out) writeFileAtomic(o.out, coverageToJSON(merged));
-        if (o.html) writeFileAtomic(o.html, await coverageHtml(merged, { title: 'vswap-check coverage', subtitle: `merged from ${files.length} file(s)` }));
+        if (o.html) {
+          writeFileAtomic(o.html, await coverageHtml(merged, { title: 'vswap-check coverage', subtitle: `merged from ${files.length} file(s)`, raceEntries: ENTRY_POINTS }));
+        }
         if (o.json) {
-          process.stdout.write(`${JSON.stringify({ record: merged, summary: CHARTS.map((c) => summarizeCoverage(merged, c)) })}\n`);
+          const races = merged.races ? summarizeRaces(merged.races, ENTRY_POINTS) : null;
+          process.stdout.write(`${JSON.stringify({ record: merged, summary: CHARTS.map((c) => summarizeCoverage(merged, c)), races })}\n`);
         } else {
-          process.stdout.write(`${coverageText(merged)}\n`);
+          process.stdout.write(`${coverageText(merged)}${merged.races ? raceText(merged.races, ENTRY_POINTS) : ''}\n`);
         }
       }),
     );

@@ -6,6 +6,8 @@ import { join, relative, resolve } from 'node:path';
 import { coverageToJSON } from '../model/coverage/coverageJson.ts';
 import { coverageText, summarizeCoverage } from '../model/coverage/textReport.ts';
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
+import { raceText, summarizeRaces } from '../model/coverage/raceReport.ts';
+import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CHARTS } from '../model/charts.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { hunt, type HuntProgress } from '../properties/hunt.ts';
@@ -28,6 +30,7 @@ interface HuntCliOptions {
   json?: boolean;
   out: string;
   lockdep: boolean;
+  steer: boolean;
   shrinkSeconds: number;
 }
 
@@ -43,6 +46,7 @@ export function registerHunt(program: Command): void {
     .option('--design <names>', `${DESIGN_HELP}; all draws one per execution`, 'all')
     .option('--fault <name>', 'switch a fault on (repeatable; see vswap-check faults)', collect, [])
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
+    .option('--no-steer', 'draw every workload with the default op mix (no steering towards unseen race coverage)')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
     .option('--json', 'print one JSON summary object instead of text')
     .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
@@ -88,14 +92,14 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     });
   };
   const result = hunt(
-    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, shrinkSeconds: o.shrinkSeconds },
+    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, steer: o.steer, shrinkSeconds: o.shrinkSeconds },
     onProgress,
   );
   bar?.update(100);
   bar?.stop();
 
   writeFileAtomic(join(o.out, 'coverage.json'), coverageToJSON(result.coverage));
-  writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}` }));
+  writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}`, raceEntries: ENTRY_POINTS }));
   const cov = CHARTS.map((c) => summarizeCoverage(result.coverage, c));
 
   let tracePath: string | null = null;
@@ -110,7 +114,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       workload: f.workload as never,
       schedule: [...ex.schedule],
       failure: { kind: failure.kind, message: failure.message },
-      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}` },
+      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}${o.steer ? '' : ' --no-steer'}` },
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
     if (!o.json) {
@@ -143,6 +147,8 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
         ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
         coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
+        races: summarizeRaces(result.coverage.races, ENTRY_POINTS),
+        steering: o.steer ? result.steering : null,
         trace: tracePath,
         coverageFiles: [join(o.out, 'coverage.json'), join(o.out, 'coverage.html')],
       })}\n`,
@@ -150,7 +156,11 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   } else {
     say('');
     say(`${result.executions} executions (${perDesign(result.perDesign)}), ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s`);
-    say(coverageText(result.coverage));
+    say(coverageText(result.coverage) + raceText(result.coverage.races, ENTRY_POINTS));
+    if (o.steer) {
+      const used = result.steering.filter((s) => s.epochs > 0).map((s) => `${s.profile} ${s.executions} runs/${s.newKeys} new`);
+      say(`steering (profile: runs / new race keys): ${used.join(', ')}`);
+    }
     say(`coverage report: ${join(o.out, 'coverage.html')}`);
   }
   return f ? 1 : 0;

@@ -12,6 +12,7 @@ import {
   type ProcessProgram,
   type Schedule,
   type ThreadOp,
+  type ThreadProgram,
   type Workload,
 } from './workload.ts';
 
@@ -32,6 +33,53 @@ export interface WorkloadBounds {
   readonly requires?: FaultRequirements;
   /** Threads a process may have besides its main one (default 2; 0: single-threaded processes only). */
   readonly maxThreads?: number;
+  /** What the generator draws how often (a steering profile's mix; default DEFAULT_MIX). */
+  readonly mix?: OpMix;
+}
+
+/**
+ * Relative weights of what the generator draws: each process op, forks (against the 15 of the leaf ops), threaded
+ * processes (against 2 for single-threaded ones), each background op, and the swapoff/swapon-cycling kthread
+ * (against 3 for a mixed one). A weight of 0 never draws it.
+ */
+export interface OpMix {
+  readonly write: number;
+  readonly read: number;
+  readonly pageout: number;
+  readonly fill: number;
+  readonly mapLarge: number;
+  readonly munmap: number;
+  readonly fork: number;
+  readonly threads: number;
+  readonly reclaim: number;
+  readonly zswapWriteback: number;
+  readonly swapoff: number;
+  readonly swapon: number;
+  readonly cpuOffline: number;
+  readonly swapCycling: number;
+}
+
+export const DEFAULT_MIX: OpMix = {
+  write: 4,
+  read: 3,
+  pageout: 4,
+  fill: 2,
+  mapLarge: 1,
+  munmap: 1,
+  fork: 3,
+  threads: 1,
+  reclaim: 3,
+  zswapWriteback: 3,
+  swapoff: 2,
+  swapon: 1,
+  cpuOffline: 1,
+  swapCycling: 1,
+};
+
+/** fc.oneof over the entries whose weight is positive. */
+function weighted<T>(...entries: { weight: number; arbitrary: fc.Arbitrary<T> }[]): fc.Arbitrary<T> {
+  const live = entries.filter((e) => e.weight > 0);
+  return live.length === 1 ? live[0]!.arbitrary : fc.oneof(...live);
 }
 
 export type Strategy = 'random' | 'pct' | 'mixed';
@@ -98,21 +146,21 @@ export function configArb(b: WorkloadBounds): fc.Arbitrary<MachineConfig> {
 // faults, writes and unmaps race with reclaim, writeback and swapoff of the very slots it uses).
 const PAGE_PROFILES = [PAGES_PER_PROCESS, 2] as const;
 
-function leafOpArb(pages: number): fc.Arbitrary<ThreadOp> {
+function leafOpArb(pages: number, mix: OpMix): fc.Arbitrary<ThreadOp> {
   const page = fc.nat(pages - 1);
   const range = fc.record({ start: page, nr: fc.integer({ min: 1, max: 4 }) });
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ op: fc.constant('write' as const), page, value: fc.nat(3) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('read' as const), page }) },
-    { weight: 4, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r }), (v) => unmapOp('pageout', v)) },
+  return weighted<ThreadOp>(
+    { weight: mix.write, arbitrary: fc.record({ op: fc.constant('write' as const), page, value: fc.nat(3) }) },
+    { weight: mix.read, arbitrary: fc.record({ op: fc.constant('read' as const), page }) },
+    { weight: mix.pageout, arbitrary: range.map((r) => ({ op: 'pageout' as const, ...r }), (v) => unmapOp('pageout', v)) },
     {
-      weight: 2,
+      weight: mix.fill,
       arbitrary: fc
         .record({ start: page, nr: fc.integer({ min: 2, max: PAGES_PER_PROCESS }), value: fc.nat(3) })
         .map((r) => ({ op: 'fill' as const, ...r }), (v) => unmapOp('fill', v)),
     },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('mapLarge' as const), start: page, order: fc.integer({ min: 1, max: 2 }) }) },
-    { weight: 1, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r }), (v) => unmapOp('munmap', v)) },
+    { weight: mix.mapLarge, arbitrary: fc.record({ op: fc.constant('mapLarge' as const), start: page, order: fc.integer({ min: 1, max: 2 }) }) },
+    { weight: mix.munmap, arbitrary: range.map((r) => ({ op: 'munmap' as const, ...r }), (v) => unmapOp('munmap', v)) },
   );
 }
 
@@ -121,13 +169,14 @@ function programArb(b: WorkloadBounds, depth: number): fc.Arbitrary<ProcessProgr
 }
 
 function programWithPages(b: WorkloadBounds, depth: number, pages: number): fc.Arbitrary<ProcessProgram> {
+  const mix = b.mix ?? DEFAULT_MIX;
   const op: fc.Arbitrary<ProcOp> =
     depth === 0
-      ? leafOpArb(pages)
-      : fc.oneof(
-          { weight: 12, arbitrary: leafOpArb(pages) },
+      ? leafOpArb(pages, mix)
+      : weighted<ProcOp>(
+          { weight: 12, arbitrary: leafOpArb(pages, mix) },
           {
-            weight: 3,
+            weight: mix.fork,
             arbitrary: programArb(b, depth - 1).map(
               (child) => ({ op: 'fork' as const, child }),
               (v) => unmapOp<{ child: ProcessProgram }>('fork', v).child,
@@ -136,14 +185,14 @@ function programWithPages(b: WorkloadBounds, depth: number, pages: number): fc.A
         );
   // most processes are single-threaded; some have one or two more threads on the same pages (so their faults,
   // stores, unmaps and MADV_PAGEOUTs race each other in one address space)
-  const thread = fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(leafOpArb(pages), { minLength: 1, maxLength: Math.max(1, b.maxOps >> 1) }) });
+  const thread = fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(leafOpArb(pages, mix), { minLength: 1, maxLength: Math.max(1, b.maxOps >> 1) }) });
   return fc.record({
     cpu: fc.nat(b.maxCpus - 1),
     memcg: fc.nat(1),
     ops: fc.array(op, { minLength: 1, maxLength: b.maxOps }),
     threads:
       (b.maxThreads ?? 2) > 0
-        ? fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(thread, { minLength: 1, maxLength: b.maxThreads ?? 2 }) })
+        ? weighted<ThreadProgram[]>({ weight: 2, arbitrary: fc.constant([]) }, { weight: mix.threads, arbitrary: fc.array(thread, { minLength: 1, maxLength: b.maxThreads ?? 2 }) })
         : fc.constant([]),
   });
 }
@@ -154,18 +203,19 @@ function backgroundArb(b: WorkloadBounds): fc.Arbitrary<BackgroundProgram> {
   const swapoff = fc.record({ op: fc.constant('swapoff' as const), dev: fc.nat(1) });
   const swapon = fc.record({ op: fc.constant('swapon' as const), dev: fc.nat(1) });
   const offline = fc.record({ op: fc.constant('cpuOffline' as const), cpu: fc.nat(b.maxCpus - 1) });
-  const mixed: fc.Arbitrary<BackgroundOp> = fc.oneof(
-    { weight: 3, arbitrary: reclaim },
-    { weight: 3, arbitrary: writeback },
-    { weight: 2, arbitrary: swapoff },
-    { weight: 1, arbitrary: swapon },
-    { weight: 1, arbitrary: offline },
+  const mix = b.mix ?? DEFAULT_MIX;
+  const mixed: fc.Arbitrary<BackgroundOp> = weighted<BackgroundOp>(
+    { weight: mix.reclaim, arbitrary: reclaim },
+    { weight: mix.zswapWriteback, arbitrary: writeback },
+    { weight: mix.swapoff, arbitrary: swapoff },
+    { weight: mix.swapon, arbitrary: swapon },
+    { weight: mix.cpuOffline, arbitrary: offline },
   );
   // a kthread that only cycles a device off and on keeps try_to_unuse racing with the processes
   const swapCycling: fc.Arbitrary<BackgroundOp> = fc.oneof({ weight: 2, arbitrary: swapoff }, { weight: 1, arbitrary: swapon });
   const program = (op: fc.Arbitrary<BackgroundOp>, maxLength: number) =>
     fc.record({ cpu: fc.nat(b.maxCpus - 1), ops: fc.array(op, { minLength: 1, maxLength }) });
-  return fc.oneof({ weight: 3, arbitrary: program(mixed, 3) }, { weight: 1, arbitrary: program(swapCycling, 4) });
+  return weighted({ weight: 3, arbitrary: program(mixed, 3) }, { weight: mix.swapCycling, arbitrary: program(swapCycling, 4) });
 }
 
 function scheduleArb(b: WorkloadBounds): fc.Arbitrary<Schedule> {

@@ -1,5 +1,7 @@
 // The benchmark of bug-finding power and speed: per fault and strategy, time and executions to detection over
-// several seeds (median and worst), the shrunk trace's size; and the cost of checking (all oracles against none).
+// several seeds (median and worst), the shrunk trace's size, optionally against the baseline configuration (single-
+// threaded processes, no lock-release invariants, no steering); the race coverage hunts reach with and without
+// steering; and the cost of checking (all oracles against none, and what the lock-release invariants add).
 import fc from 'fast-check';
 import { FAULTS, FAULT_NAMES, expectedKinds, type FaultName } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
@@ -7,6 +9,7 @@ import { DEFAULT_BOUNDS, type Strategy, workloadArb } from './arbitraries.ts';
 import { execute } from './execute.ts';
 import { hunt, huntDesigns } from './hunt.ts';
 import { workloadSize } from './workload.ts';
+import { raceSummary } from './races.ts';
 
 export interface DetectionSample {
   readonly seed: number;
@@ -43,6 +46,21 @@ export interface ThroughputRow {
   readonly bareStepsPerSec: number;
   /** Checked time over bare time for the same workloads, measured in the same run. */
   readonly checkingCost: number;
+  /** Checked time over checked-without-the-lock-release-invariants time, same workloads, same run. */
+  readonly invariantsCost: number;
+}
+
+/** The hunt configuration of a detection measurement: the full suite, or the baseline before threads etc. */
+export type BenchConfig = 'full' | 'baseline';
+
+export interface RaceRow {
+  readonly seed: number;
+  readonly steer: boolean;
+  readonly executions: number;
+  readonly cluster: number;
+  readonly slot: number;
+  readonly pairs: number;
+  readonly contention: number;
 }
 
 export interface BenchOptions {
@@ -54,7 +72,11 @@ export interface BenchOptions {
   readonly shrinkSeconds: number;
   /** Designs to hunt faults in and to measure throughput of (default all). */
   readonly designs?: readonly DesignName[];
-  readonly onRow?: (row: DetectionRow) => void;
+  /** Also measure detection in the baseline configuration (single-threaded, no invariants, no steering). */
+  readonly baseline?: boolean;
+  /** Seconds of each race-coverage hunt (with and without steering, per seed); 0 skips them. */
+  readonly raceSeconds?: number;
+  readonly onRow?: (row: DetectionRow, config: BenchConfig) => void;
 }
 
 const median = (xs: number[]): number | null => {
@@ -65,7 +87,7 @@ const median = (xs: number[]): number | null => {
 };
 const max = (xs: number[]): number | null => (xs.length ? Math.max(...xs) : null);
 
-export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOptions): DetectionRow {
+export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOptions, config: BenchConfig = 'full'): DetectionRow {
   const kinds = expectedKinds(FAULTS[fault]);
   const expected = kinds.join(' or ');
   const samples = opts.seeds.map((seed): DetectionSample => {
@@ -73,7 +95,8 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     let foundMs = -1;
     let foundAt = 0;
     const designs = opts.designs ?? DESIGN_NAMES;
-    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds }, (p) => {
+    const base = config === 'baseline' ? { invariants: false, steer: false, bounds: { maxThreads: 0 } } : {};
+    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...base }, (p) => {
       if (foundMs < 0 && p.failures > 0) {
         foundMs = performance.now() - t0;
         foundAt = p.executions;
@@ -115,6 +138,7 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
   const workloads = fc.sample(workloadArb({ ...DEFAULT_BOUNDS, designs: [design] }), { seed, numRuns: runs });
   let checked = 0;
   let bare = 0;
+  let noInvariants = 0;
   let steps = 0;
   for (const w of workloads) {
     const a = performance.now();
@@ -122,8 +146,11 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
     const b = performance.now();
     execute(w, { faults: [], oracles: false });
     const c = performance.now();
+    execute(w, { faults: [], oracles: true, invariants: false });
+    const d = performance.now();
     checked += b - a;
     bare += c - b;
+    noInvariants += d - c;
     steps += e.steps;
   }
   return {
@@ -137,19 +164,46 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
     checkedStepsPerSec: (steps * 1000) / checked,
     bareStepsPerSec: (steps * 1000) / bare,
     checkingCost: checked / bare,
+    invariantsCost: checked / noInvariants,
   };
 }
 
-export function runBench(opts: BenchOptions): { detection: DetectionRow[]; throughput: ThroughputRow[]; peakRssMiB: number } {
+/** Race coverage reached by a hunt on the correct code, with and without steering. */
+export function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[]): RaceRow {
+  const r = hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1 });
+  const s = raceSummary(r.coverage.races);
+  return { seed, steer, executions: r.executions, cluster: s.cluster, slot: s.slot, pairs: s.total, contention: s.contention };
+}
+
+export interface BenchResult {
+  readonly detection: DetectionRow[];
+  /** The same measurements in the baseline configuration (when asked for). */
+  readonly baseline: DetectionRow[];
+  readonly races: RaceRow[];
+  readonly throughput: ThroughputRow[];
+  readonly peakRssMiB: number;
+}
+
+export function runBench(opts: BenchOptions): BenchResult {
   const detection: DetectionRow[] = [];
+  const baseline: DetectionRow[] = [];
   const designs = opts.designs ?? DESIGN_NAMES;
   for (const fault of (opts.faults.length ? opts.faults : FAULT_NAMES).filter((f) => huntDesigns(designs, [f]).length > 0)) {
     for (const strategy of opts.strategies) {
       const row = detectionRow(fault, strategy, opts);
       detection.push(row);
-      opts.onRow?.(row);
+      opts.onRow?.(row, 'full');
+      if (opts.baseline) {
+        const b = detectionRow(fault, strategy, opts, 'baseline');
+        baseline.push(b);
+        opts.onRow?.(b, 'baseline');
+      }
     }
   }
+  const races: RaceRow[] = [];
+  if (opts.raceSeconds) {
+    for (const seed of opts.seeds) for (const steer of [true, false]) races.push(raceRow(seed, opts.raceSeconds, steer, designs));
+  }
   const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
-  return { detection, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { detection, baseline, races, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
 }

@@ -20,6 +20,8 @@ import type { SlotEventRecord } from '../model/events.ts';
 import { ProgramRunner } from './programs.ts';
 import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
+import { lockReleaseChecker } from './oracles/invariants.ts';
+import type { RaceRecorder } from './races.ts';
 import { DEFAULT_PCT_K, type Workload } from './workload.ts';
 
 export interface ExecuteOptions {
@@ -30,6 +32,8 @@ export interface ExecuteOptions {
   /** With the oracles: also check the invariants each cluster lock protects at its release (default true). */
   readonly invariants?: boolean;
   readonly coverage?: CoverageRecorder;
+  /** Race coverage: which entry points overlapped on a cluster or slot, and lock contention. */
+  readonly races?: RaceRecorder;
   /** Strict replay of recorded runnable ids instead of the workload's own schedule. */
   readonly replay?: readonly string[];
   /** Any other scheduler instead of the workload's own (e.g. to turn a recorded schedule into choices). */
@@ -84,13 +88,21 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   });
   let describe = (slot: number): string => `vswap slot ${slot}`;
   const refinement = checking ? new RefinementOracle(opts.coverage, (slot) => describe(slot)) : null;
-  const listener = refinement
-    ? (r: SlotEventRecord): void => {
-        const res = refinement.check(r);
-        if (res.violation !== undefined) m.fail('refinement', res.violation);
-        m.trace(res.note!);
-      }
-    : undefined;
+  const races = opts.races;
+  if (races) {
+    races.startRun();
+    m.setObserver(races);
+  }
+  const listener =
+    refinement || races
+      ? (r: SlotEventRecord): void => {
+          races?.slotTouched(m.currentActor(), r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`);
+          if (!refinement) return;
+          const res = refinement.check(r);
+          if (res.violation !== undefined) m.fail('refinement', res.violation);
+          m.trace(res.note!);
+        }
+      : undefined;
   const c = w.config;
   const world = new World(
     m,
@@ -112,7 +124,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   if (w.config.design !== 'v6') describe = (slot) => world.k.swap.describeSlot(slot);
   opts.onWorld?.(world);
   // the invariants each cluster lock protects, checked whenever one is released
-  if (checking && (opts.invariants ?? true)) m.setReleaseCheck(world.k.swap.releaseChecker());
+  if (checking && (opts.invariants ?? true)) m.setReleaseCheck(lockReleaseChecker(world.k));
   const runner = new ProgramRunner(m, world, checking);
 
   // The drain is the last reclaim a quiet machine would eventually do (kswapd): swap-cache folios whose PTEs are

@@ -1,7 +1,8 @@
 // The hunt: a randomized campaign over generated workloads and schedules, then shrinking of the first failure.
-// Search and shrink are separate fast-check runs: the search stops at the first failure (endOnFailure), the shrink
-// replays it from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no slipping to
-// another bug on the way down).
+// The search runs in epochs of fast-check runs, each with one op-mix profile, which steering picks by the race
+// coverage each profile finds (properties/steer.ts; without steering every epoch uses the default mix). It stops at
+// the first failure (endOnFailure); the shrink replays it from its epoch's {seed, path} and keeps only smaller
+// workloads that fail with the SAME kind (no slipping to another bug on the way down).
 import fc from 'fast-check';
 import { FAULTS, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
@@ -11,6 +12,8 @@ import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from 
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute, type Execution, type ExecuteOptions } from './execute.ts';
 import { minimizeWorkload } from './minimize.ts';
+import { RaceRecorder } from './races.ts';
+import { EPOCH_RUNS, PROFILES, Steering, epochSeed } from './steer.ts';
 import type { Workload } from './workload.ts';
 
 export interface HuntOptions {
@@ -29,6 +32,8 @@ export interface HuntOptions {
   readonly designs?: readonly DesignName[];
   /** Check the lock-release invariants (default true; off to measure what they add). */
   readonly invariants?: boolean;
+  /** Steer the op mix towards unseen race coverage (default true). */
+  readonly steer?: boolean;
 }
 
 /** Executions per design. */
@@ -71,6 +76,8 @@ export interface HuntResult {
   readonly failure: HuntFailure | null;
   /** Search executions per design (the shrink's are not counted here). */
   readonly perDesign: DesignCounts;
+  /** Per profile: the epochs steering gave it, their executions and the new race-coverage keys they found. */
+  readonly steering: Steering['stats'];
 }
 
 /** The workload with its PCT schedule replaced by the equivalent choices, if it still fails the same way. */
@@ -103,8 +110,8 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     strategy: opts.strategy,
     ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
   };
-  const arb = workloadArb(bounds);
   const recorder = new CoverageRecorder();
+  const races = new RaceRecorder();
   const exec = { faults: opts.faults, lockdep: opts.lockdep ?? true, invariants: opts.invariants ?? true };
   let executions = 0;
   let steps = 0;
@@ -119,33 +126,48 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase, perDesign });
   };
 
-  const search = fc.check(
-    fc.property(arb, (w) => {
-      const e = execute(w, { ...exec, coverage: recorder });
-      tick(e, w.config.design);
-      return e.ok;
-    }),
-    {
-      seed: opts.seed,
-      numRuns: opts.runs ?? 2 ** 31 - 1,
-      interruptAfterTimeLimit: (opts.seconds ?? 60) * 1000,
-      markInterruptAsFailure: false,
-      endOnFailure: true,
-    },
-  );
+  const steering = new Steering((opts.steer ?? true) ? PROFILES : PROFILES.slice(0, 1));
+  const budgetMs = (opts.seconds ?? 60) * 1000;
+  const maxRuns = opts.runs ?? Number.POSITIVE_INFINITY;
+  let found: { arb: fc.Arbitrary<Workload>; seed: number; path: string | null; workload: Workload } | null = null;
+  for (let epoch = 0; found === null && executions < maxRuns; epoch++) {
+    const left = budgetMs - (performance.now() - start);
+    if (left <= 0) break;
+    const profile = steering.pick();
+    const arb = workloadArb({ ...bounds, mix: steering.profiles[profile]!.mix });
+    const seed = epochSeed(opts.seed, epoch);
+    const keysBefore = races.keys().size;
+    const runsBefore = executions;
+    const search = fc.check(
+      fc.property(arb, (w) => {
+        const e = execute(w, { ...exec, coverage: recorder, races });
+        tick(e, w.config.design);
+        return e.ok;
+      }),
+      { seed, numRuns: Math.min(EPOCH_RUNS, maxRuns - executions), interruptAfterTimeLimit: left, markInterruptAsFailure: false, endOnFailure: true },
+    );
+    steering.update(profile, races.keys().size - keysBefore, executions - runsBefore);
+    if (search.failed && search.counterexample !== null) {
+      found = { arb, seed, path: search.counterexamplePath, workload: search.counterexample[0] };
+    } else if (search.interrupted) {
+      break;
+    }
+  }
   const done = (failure: HuntFailure | null): HuntResult => ({
     executions,
     steps,
     elapsedMs: performance.now() - start,
-    coverage: recorder.toRecord(),
+    coverage: { ...recorder.toRecord(), races: races.toRecord() },
     failure,
     perDesign,
+    steering: steering.stats,
   });
-  if (!search.failed || search.counterexample === null) return done(null);
+  if (found === null) return done(null);
+  const { arb, seed: foundSeed, path: foundPath } = found;
 
-  const original = search.counterexample[0];
-  const found = execute(original, exec);
-  const kind = found.failure?.kind;
+  const original = found.workload;
+  const first = execute(original, exec);
+  const kind = first.failure?.kind;
   phase = 'shrink';
   const sameFailure = (w: Workload): boolean => {
     const e = execute(w, exec);
@@ -155,7 +177,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   const shrinkParams = { interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000, markInterruptAsFailure: false };
   // A PCT schedule does not shrink (a smaller workload changes every later decision): replay it once as choices
   // and shrink that as plain data, from the value itself (fast-check's shrinking without context).
-  const asChoices = original.schedule.strategy === 'pct' ? scheduleAsChoices(original, found.schedule, exec) : null;
+  const asChoices = original.schedule.strategy === 'pct' ? scheduleAsChoices(original, first.schedule, exec) : null;
   const shrink = asChoices
     ? fc.check(fc.property(workloadArb(asChoices.bounds(bounds)), sameFailure), {
         ...shrinkParams,
@@ -164,8 +186,8 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
       })
     : fc.check(fc.property(arb, sameFailure), {
         ...shrinkParams,
-        seed: opts.seed,
-        path: search.counterexamplePath ?? undefined,
+        seed: foundSeed,
+        path: foundPath ?? undefined,
         numRuns: 1,
       });
   const shrunk = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
@@ -177,7 +199,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     execution,
     original,
     shrinkSteps: shrink.numShrinks + tries,
-    path: (shrink.failed ? shrink.counterexamplePath : search.counterexamplePath) ?? '',
+    path: (shrink.failed ? shrink.counterexamplePath : foundPath) ?? '',
     ...(off !== undefined ? { withoutFaults: off && { kind: off.kind, message: off.message } } : {}),
   });
 }

@@ -387,10 +387,11 @@ export const FAULTS = {
     interleaving:
       'Two threads of one process read the same swapped-out page. Both find the folio (one reads it in, the other ' +
       'finds it in the swap cache); the first maps it and puts its swap reference; the second, without pte_same, ' +
-      'puts one more: the swap count goes below the number of PTEs (a put on a count of 0, or a slot freed while ' +
-      'another process still maps it).',
+      'puts one more: the swap count goes below the number of PTEs (the page-table-lock invariant), a put on a count ' +
+      'of 0, or a slot freed while another process still maps it - whose next fault then retries for ever (a ' +
+      'livelock: VM_FAULT_OOM only retries).',
     report: 'not a known report (mm/memory.c has checked pte_same here since swap-in was first made lockless)',
-    expect: ['refinement', 'bug', 'data', 'leak', 'invariant'],
+    expect: ['refinement', 'bug', 'data', 'leak', 'invariant', 'step-limit'],
     designs: ALL,
   },
   'ste-rmap-large-first-entry': {

@@ -1,5 +1,5 @@
 // The execution state of one run: CPUs, the primitive table, RCU readers, pending interrupts, the log.
-import type { ContextKind, CpuId, Scheduler, Task } from './types.ts';
+import type { ActorRef, ContextKind, CpuId, Scheduler, SimObserver, Task } from './types.ts';
 import type { Machine } from './machine.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { Lockdep } from './lockdep/lockdep.ts';
@@ -67,6 +67,9 @@ export class Engine {
    * (the invariants that must hold whenever it is free), or null. Set by the oracle (Machine.setReleaseCheck).
    */
   releaseCheck: ((lockId: number, name: string) => readonly string[] | null) | null = null;
+  /** Race coverage and other watchers (Machine.setObserver). */
+  observer: SimObserver | null = null;
+  nextCall = 1;
   /** failslab: ranks of the may-fail allocations that fail; `mayFail` counts those made so far. */
   failslab: ReadonlySet<number> = new Set();
   mayFail = 0;
@@ -116,7 +119,35 @@ export class Engine {
       irqSeq,
       rcuWhat: null,
       retrying: false,
+      fn: [],
+      // an interrupt is one call of its handler
+      call: kind === 'task' ? 0 : this.nextCall++,
     };
+  }
+
+  /** The actor a context is, for the observer; null outside any function. */
+  actorOf(ctx: Ctx): ActorRef | null {
+    if (ctx.kind !== 'task') {
+      return { actor: ctx.serial, fn: ctx.rcuWhat !== null ? 'rcu_callback' : ctx.name.split(' ')[0]!, call: ctx.call };
+    }
+    const fn = ctx.fn[0];
+    return fn === undefined ? null : { actor: ctx.serial, fn, call: ctx.call };
+  }
+
+  /** A lock was taken (observer hook). */
+  noteAcquired(l: LockRec): void {
+    const o = this.observer;
+    if (o?.acquired === undefined) return;
+    const a = this.actorOf(this.ctx());
+    if (a !== null) o.acquired(a, l.id, l.name);
+  }
+
+  /** A waiter found a lock held (observer hook; once per attempt). */
+  noteContended(l: LockRec): void {
+    const o = this.observer;
+    if (o?.contended === undefined) return;
+    const a = this.actorOf(this.ctx());
+    if (a !== null) o.contended(a, l.ownerCtx ? this.actorOf(l.ownerCtx) : null, l.id, l.name);
   }
 
   newTask(name: string, cpu: CpuId, idle: boolean, factory: ((m: Machine) => Task<unknown>) | null): TaskRec {

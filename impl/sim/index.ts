@@ -1,5 +1,5 @@
 // impl/sim: the deterministic simulated machine (CPUs, interrupts, locks, RCU, lockdep). See API.md.
-export type { SchedPoint, Task, CpuId, ContextKind, Gfp, IrqFlags, Runnable, Scheduler, LogEntry, MachineOptions } from './types.ts';
+export type { ActorRef, SchedPoint, SimObserver, Task, CpuId, ContextKind, Gfp, IrqFlags, Runnable, Scheduler, LogEntry, MachineOptions } from './types.ts';
 export { Machine, type RunResult, type TaskHandle } from './machine.ts';
 export { SimFailure, isSimFailure, type CpuReport, type HeldReport, type FailureDetails } from './failure.ts';
 export type { SpinLock, LocalLock, Mutex, BitLock, AtomicHandle, RefcountHandle, KObj } from './handles.ts';

@@ -32,6 +32,7 @@ export function grant(e: Engine, l: LockRec, cls: number, trylock: boolean): voi
   l.ownerCtx = ctx;
   l.where = where;
   if (l.kind !== 'bit') ctx.task.held.push({ lock: l, classId: cls, ctx, trylock, where });
+  if (e.observer !== null) e.noteAcquired(l);
 }
 
 /** Models lock_release() plus the spinlock/mutex debug checks on unlock. */

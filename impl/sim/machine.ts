@@ -1,5 +1,5 @@
 // The simulated machine: the public face of one run (spawn tasks, raise interrupts, create primitives, run).
-import type { ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SpinLockOptions, Task } from './types.ts';
+import type { ActorRef, ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SimObserver, SpinLockOptions, Task } from './types.ts';
 import { Engine } from './engine.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
@@ -136,6 +136,40 @@ export class Machine {
   }
 
   /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
+  /** Watches the run (race coverage); null turns it off. It must not change anything. */
+  setObserver(o: SimObserver | null): void {
+    this.engine.observer = o;
+  }
+
+  /**
+   * The running context enters a kernel function (plain; instrumentation for observers, no scheduling point). Only
+   * the outermost call counts: it gets a new call id, and nested ones are tracked for balance only.
+   */
+  enterFn(name: string): void {
+    const e = this.engine;
+    const ctx = e.ctx();
+    if (ctx.fn.push(name) === 1 && ctx.kind === 'task') {
+      ctx.call = e.nextCall++;
+      const a = e.actorOf(ctx);
+      if (a !== null) e.observer?.enter?.(a);
+    }
+  }
+
+  /** Leaves the function entered last. */
+  leaveFn(): void {
+    const e = this.engine;
+    const ctx = e.ctx();
+    const a = ctx.fn.length === 1 && ctx.kind === 'task' ? e.actorOf(ctx) : null;
+    if (ctx.fn.pop() === undefined) throw new Error(`sim: leaveFn in '${ctx.name}' without enterFn`);
+    if (a !== null) e.observer?.leave?.(a);
+  }
+
+  /** The running context as an observer sees it (null outside any function, or outside the run). */
+  currentActor(): ActorRef | null {
+    const ctx = this.engine.curCtx;
+    return ctx === null ? null : this.engine.actorOf(ctx);
+  }
+
   /**
    * Checks run at every spinlock release (in the releasing step): `check` returns the problems with what the lock
    * protects, and any problem fails the run with kind 'invariant'. null turns it off.

@@ -19,6 +19,7 @@ export function* mutex_lock(m: Machine, mu: Mutex): Task {
     });
   }
   const cls = lockdepAcquire(e, r, 0, false);
+  if (r.locked && e.observer !== null) e.noteContended(r);
   while (r.locked) yield e.point(`mutex_lock(${mu.name}) sleeping`, { kind: 'mutex', lock: r });
   grant(e, r, cls, false);
 }
@@ -48,6 +49,7 @@ export function* lock_bit(m: Machine, fl: BitLock): Task {
   yield e.point(`lock_bit(${fl.name})`);
   e.mightSleep(`lock_bit(${fl.name})`);
   const r = e.locks[fl.id]!;
+  if (r.locked && e.observer !== null) e.noteContended(r);
   while (r.locked) yield e.point(`lock_bit(${fl.name}) sleeping`, { kind: 'bit', lock: r });
   grant(e, r, -1, false);
 }

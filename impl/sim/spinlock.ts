@@ -24,6 +24,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
   e.preemptDisable(cpu);
   if (r.locked && r.ownerCpu === cpu.id) selfDeadlock(e, r, op);
   const cls = lockdepAcquire(e, r, subclass, false);
+  if (r.locked && e.observer !== null) e.noteContended(r);
   while (r.locked) {
     yield e.point(`${op}(${l.name}) spinning`, { kind: 'spin', lock: r });
     if (r.ownerCpu === cpu.id) selfDeadlock(e, r, op);

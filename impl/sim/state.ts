@@ -66,6 +66,9 @@ export interface Ctx {
    * what they wait for never runs, e.g. under PCT where it has the lowest priority).
    */
   retrying: boolean;
+  /** Functions entered with Machine.enterFn (outermost first), and the outermost call's id (0: none). */
+  readonly fn: string[];
+  call: number;
 }
 
 export interface TaskRec {

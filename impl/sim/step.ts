@@ -85,5 +85,8 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
     }
     cpu.stack.pop();
     cpu.irqsOn = ctx.savedIrqsOn;
+    // an interrupt is one call of its handler, which ends here
+    const a = e.observer?.leave !== undefined ? e.actorOf(ctx) : null;
+    if (a !== null) e.observer!.leave!(a);
   }
 }

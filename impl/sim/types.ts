@@ -25,6 +25,27 @@ export interface Runnable {
   readonly yields?: number;
 }
 
+/** Who is doing something, for observers: a context, the function it is in (outermost), and that call's id. */
+export interface ActorRef {
+  /** The context (unique per task or interrupt delivery). */
+  readonly actor: number;
+  /** The outermost function entered with Machine.enterFn; an interrupt's handler name; 'rcu_callback'. */
+  readonly fn: string;
+  /** Unique per function call (a new enterFn gives a new one). */
+  readonly call: number;
+}
+
+/**
+ * Watches the run without changing it (race coverage): function entries and exits, lock acquisitions, and a
+ * waiter finding a lock held. Contexts outside any function (world code between ops) are not reported.
+ */
+export interface SimObserver {
+  enter?(a: ActorRef): void;
+  leave?(a: ActorRef): void;
+  acquired?(a: ActorRef, lockId: number, lock: string): void;
+  contended?(waiter: ActorRef, holder: ActorRef | null, lockId: number, lock: string): void;
+}
+
 export interface Scheduler {
   readonly name: string;
   /**

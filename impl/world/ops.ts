@@ -13,15 +13,44 @@ import { zap_pte_range } from '../kernel/mm/zap.ts';
 import { zswap_shrink } from '../kernel/mm/zswap.ts';
 import type { Process, World } from './world.ts';
 
+/**
+ * The kernel entry points the operations run, as race coverage names them (interrupt handlers and RCU callbacks
+ * are named by the simulator: the handler's name, 'rcu_callback').
+ */
+export const ENTRY_POINTS = [
+  'do_anonymous_page',
+  'do_swap_page',
+  'do_wp_page',
+  'copy_page_range',
+  'zap_pte_range',
+  'madvise_pageout',
+  'shrink_folio_list',
+  'zswap_writeback_entry',
+  'swapoff',
+  'swapon',
+  'cpu_dead',
+  'end_swap_bio_write',
+  'rcu_callback',
+] as const;
+export type EntryPoint = (typeof ENTRY_POINTS)[number];
+
+/** One call of a kernel entry point, for observers (plain enter and leave, no scheduling point). */
+function* entry<T>(w: World, fn: EntryPoint, body: Task<T>): Task<T> {
+  w.m.enterFn(fn);
+  const r = yield* body;
+  w.m.leaveFn();
+  return r;
+}
+
 /** A store to one page: faults it in (new page, swap-in, or copy-on-write) until the PTE is present and writable. */
 export function* op_write(w: World, proc: Process, page: number, value: number): Task {
   const { k, m } = w;
   for (;;) {
     yield* sched(m, `${m.currentTaskName()} write page ${page}`);
     const pte = proc.mm.ptes.get(page);
-    if (!pte) yield* do_anonymous_page(k, proc.mm, proc.memcg, page, 0);
-    else if (pte.kind === 'swap') yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, true);
-    else if (!pte.writable) yield* do_wp_page(k, proc.mm, proc.memcg, page);
+    if (!pte) yield* entry(w, 'do_anonymous_page', do_anonymous_page(k, proc.mm, proc.memcg, page, 0));
+    else if (pte.kind === 'swap') yield* entry(w, 'do_swap_page', do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, true));
+    else if (!pte.writable) yield* entry(w, 'do_wp_page', do_wp_page(k, proc.mm, proc.memcg, page));
     else {
       // the store itself: atomic with the PTE check, as a TLB-mapped store is against a PTE change
       pte.folio.contents[pte.idx] = value;
@@ -44,7 +73,7 @@ export function* op_read(w: World, proc: Process, page: number): Task<number> {
       m.trace(`${m.currentTaskName()} page ${page} == ${v} (${pte.folio})`);
       return v;
     }
-    yield* do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, false);
+    yield* entry(w, 'do_swap_page', do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, false));
   }
 }
 
@@ -53,13 +82,18 @@ export function* op_map_large(w: World, proc: Process, start: number, order: num
   if (!w.k.config.orders.includes(order)) return null;
   const nr = 1 << order;
   const at = Math.floor(start / nr) * nr;
-  yield* zap_pte_range(w.k, proc.mm, at, nr);
-  const ok = yield* do_anonymous_page(w.k, proc.mm, proc.memcg, at, order);
+  yield* entry(w, 'zap_pte_range', zap_pte_range(w.k, proc.mm, at, nr));
+  const ok = yield* entry(w, 'do_anonymous_page', do_anonymous_page(w.k, proc.mm, proc.memcg, at, order));
   return ok ? { start: at, nr } : null;
 }
 
 /** MADV_PAGEOUT: reclaims the folios mapped in [start, start + nr). */
 export function* op_pageout(w: World, proc: Process, start: number, nr: number): Task {
+  yield* entry(w, 'madvise_pageout', madvise_pageout(w, proc, start, nr));
+}
+
+/** madvise_pageout -> reclaim_pages: isolates the range's folios and reclaims them. */
+function* madvise_pageout(w: World, proc: Process, start: number, nr: number): Task {
   const { k, m } = w;
   const found: Folio[] = [];
   yield* spin_lock(m, proc.mm.ptl);
@@ -76,7 +110,7 @@ export function* op_pageout(w: World, proc: Process, start: number, nr: number):
 /** fork: a child in the same memcg with a copy of the address space; null when fork failed (-ENOMEM). */
 export function* op_fork(w: World, proc: Process): Task<Process | null> {
   const child = w.createProcess(proc.memcg - 1);
-  if ((yield* copy_page_range(w.k, proc.mm, child.mm)) < 0) {
+  if ((yield* entry(w, 'copy_page_range', copy_page_range(w.k, proc.mm, child.mm))) < 0) {
     // dup_mmap failed: what was copied is torn down with the half-built mm
     yield* op_exit(w, child);
     return null;
@@ -86,39 +120,41 @@ export function* op_fork(w: World, proc: Process): Task<Process | null> {
 
 /** munmap of [start, start + nr). */
 export function* op_munmap(w: World, proc: Process, start: number, nr: number): Task {
-  yield* zap_pte_range(w.k, proc.mm, start, nr);
+  yield* entry(w, 'zap_pte_range', zap_pte_range(w.k, proc.mm, start, nr));
 }
 
 /** exit: unmaps everything and drops the mm. */
 export function* op_exit(w: World, proc: Process): Task {
   if (proc.exited) return;
   const pages = proc.mm.pages();
-  if (pages.length) yield* zap_pte_range(w.k, proc.mm, pages[0]!, pages[pages.length - 1]! - pages[0]! + 1);
+  if (pages.length) yield* entry(w, 'zap_pte_range', zap_pte_range(w.k, proc.mm, pages[0]!, pages[pages.length - 1]! - pages[0]! + 1));
   mmput(w.k, proc.mm);
   proc.exited = true;
 }
 
 /** kswapd-like reclaim of up to nr folios from the cold end of the LRU. */
 export function* op_reclaim(w: World, nr: number): Task {
-  const folios = yield* isolate_lru_folios(w.k, nr);
-  yield* shrink_folio_list(w.k, folios);
+  yield* entry(w, 'shrink_folio_list', (function* () {
+    const folios = yield* isolate_lru_folios(w.k, nr);
+    yield* shrink_folio_list(w.k, folios);
+  })());
 }
 
 /** The zswap shrinker writing back up to nr objects; how many it wrote. */
 export function* op_zswap_writeback(w: World, nr: number): Task<number> {
-  return yield* zswap_shrink(w.k, nr);
+  return yield* entry(w, 'zswap_writeback_entry', zswap_shrink(w.k, nr));
 }
 
 /** swapoff of device dev (waits until every slot of it left service). */
 export function* op_swapoff(w: World, dev: number): Task {
   if (dev < 0 || dev >= w.k.devices.length) return;
-  yield* swapoff(w.k, dev);
+  yield* entry(w, 'swapoff', swapoff(w.k, dev));
 }
 
 /** swapon of device dev (marks its bad slots). */
 export function* op_swapon(w: World, dev: number): Task {
   if (dev < 0 || dev >= w.k.devices.length) return;
-  yield* swapon(w.k, dev);
+  yield* entry(w, 'swapon', swapon(w.k, dev));
 }
 
 /** CPU hotplug: takes cpu offline and, from this (control) CPU, runs the vswap dead callback once it is down. */
@@ -127,5 +163,5 @@ export function* op_cpu_offline(w: World, cpu: number): Task {
   if (cpu === m.cpu() || cpu < 0 || cpu >= m.cpus || !m.isOnline(cpu)) return;
   m.setOnline(cpu, false);
   yield* wait_event(m, `cpu${cpu} going down`, () => !m.isOnline(cpu));
-  yield* w.k.swap.cpu_dead(cpu);
+  yield* entry(w, 'cpu_dead', w.k.swap.cpu_dead(cpu));
 }

@@ -10,10 +10,32 @@ export interface CoverageRecord {
   /** Hit counts; an id never hit is absent (a count is never 0). */
   readonly states: Readonly<Record<StateId, number>>;
   readonly transitions: Readonly<Record<TransitionId, number>>;
+  /** Race coverage (the implementation's side; absent in records from before it existed). */
+  readonly races?: RaceCounts;
 }
+
+/**
+ * Which kernel entry points were seen in flight together, by name (the charts do not know them: the names and the
+ * full list come from the implementation). Keys: "a|b" with a <= b for a pair, "lock|waiter|holder" for contention.
+ */
+export interface RaceCounts {
+  /** Two calls in flight at once that both took the same cluster's lock during the call. */
+  readonly cluster: Readonly<Record<string, number>>;
+  /** Two calls in flight at once that both changed the same swap slot (virtual or physical). */
+  readonly slot: Readonly<Record<string, number>>;
+  /** A call found a lock (by lock class name) held by another call. */
+  readonly contention: Readonly<Record<string, number>>;
+}
+
+export const RACE_KINDS = ['cluster', 'slot', 'contention'] as const;
 
 export function emptyCoverage(): CoverageRecord {
   return { version: COVERAGE_FORMAT_VERSION, states: {}, transitions: {} };
+}
+
+/** The key of an unordered pair of entry points. */
+export function pairKey(a: string, b: string): string {
+  return a <= b ? `${a}|${b}` : `${b}|${a}`;
 }
 
 function addCounts<K extends string>(a: Readonly<Record<K, number>>, b: Readonly<Record<K, number>>): Record<K, number> {
@@ -30,11 +52,23 @@ function sortKeys<K extends string>(counts: Record<K, number>): Record<K, number
 }
 
 export function mergeCoverage(a: CoverageRecord, b: CoverageRecord): CoverageRecord {
+  const races = a.races && b.races ? mergeRaces(a.races, b.races) : (a.races ?? b.races);
   return {
     version: COVERAGE_FORMAT_VERSION,
     states: addCounts(a.states, b.states),
     transitions: addCounts(a.transitions, b.transitions),
+    ...(races ? { races } : {}),
   };
+}
+
+function mergeRaces(a: RaceCounts, b: RaceCounts): RaceCounts {
+  return { cluster: addCounts(a.cluster, b.cluster), slot: addCounts(a.slot, b.slot), contention: addCounts(a.contention, b.contention) };
+}
+
+/** Race counts from plain counts (zero counts dropped, keys sorted). */
+export function racesFromCounts(r: { [K in (typeof RACE_KINDS)[number]]: Readonly<Record<string, number>> }): RaceCounts {
+  const positive = (counts: Readonly<Record<string, number>>) => sortKeys(Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)));
+  return { cluster: positive(r.cluster), slot: positive(r.slot), contention: positive(r.contention) };
 }
 
 export function stateHits(record: CoverageRecord, id: StateId): number {

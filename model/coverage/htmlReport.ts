@@ -5,6 +5,7 @@ import { CHARTS, type ChartInfo } from '../charts.ts';
 import { chartsSvg } from './chartSvg.ts';
 import type { CoverageRecord } from './coverageRecord.ts';
 import { summarizeCoverage, unknownIds } from './textReport.ts';
+import { RACE_CSS, raceHtml } from './raceReport.ts';
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -34,6 +35,8 @@ export interface HtmlReportOptions {
   /** A line about where the record came from (seed, runs, budget), shown under the title. */
   readonly subtitle?: string;
   readonly charts?: readonly ChartInfo[];
+  /** The implementation's entry points, for the race-coverage matrix (shown when the record has race counts). */
+  readonly raceEntries?: readonly string[];
 }
 
 export async function coverageHtml(record: CoverageRecord, options: HtmlReportOptions = {}): Promise<string> {
@@ -54,6 +57,7 @@ td, th { border: 1px solid #ccc; padding: 0.2em 0.8em; text-align: right; }
 td:first-child { text-align: left; }
 ul.unreached code { color: #d62728; }
 .drawing svg { max-width: 100%; height: auto; }
+${RACE_CSS}
 </style>
 </head>
 <body>
@@ -64,6 +68,7 @@ ${unknown.length === 0 ? '' : list('ids in the record that the charts do not def
 <div class="drawing">
 ${svg}
 </div>
+${options.raceEntries ? raceHtml(record.races, options.raceEntries) : ''}
 </body>
 </html>
 `;

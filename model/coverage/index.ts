@@ -9,8 +9,11 @@ export {
   stateHits,
   transitionHits,
   COVERAGE_FORMAT_VERSION,
+  pairKey,
   type CoverageRecord,
+  type RaceCounts,
 } from './coverageRecord.ts';
+export { raceHtml, raceText, summarizeRaces, type RaceSummary } from './raceReport.ts';
 export { coverageToJSON, coverageFromJSON, CoverageFormatError } from './coverageJson.ts';
 export { CoverageRecorder } from './coverageRecorder.ts';
 export { coverageText, summarizeCoverage, unknownIds, type ChartCoverageSummary } from './textReport.ts';

@@ -6,6 +6,7 @@ import { ChoicesScheduler, Machine, RoundRobinScheduler } from '../../impl/sim/i
 import type { RunResult, Runnable, Scheduler, Task } from '../../impl/sim/index.ts';
 import { currentIndex } from '../../impl/sim/sched/choices.ts';
 import { World } from '../../impl/world/world.ts';
+import { lockReleaseChecker } from '../../properties/oracles/invariants.ts';
 import type { SlotEventRecord } from '../../model/events.ts';
 
 export interface Harness {
@@ -101,7 +102,7 @@ export function harness(config: Partial<KernelConfig>, opts: HarnessOptions = {}
   });
   world = w;
   // the invariants each cluster lock protects, checked at every release (as the property suite does)
-  if (opts.invariants ?? true) m.setReleaseCheck(w.k.swap.releaseChecker());
+  if (opts.invariants ?? true) m.setReleaseCheck(lockReleaseChecker(w.k));
   return {
     m,
     w,

@@ -7,7 +7,7 @@ import { folio_add_lru } from './lru.ts';
 import type { MmStruct } from './mm.ts';
 import type { Task } from '../sim.ts';
 import { schedule_timeout, spin_lock, spin_unlock } from '../sim.ts';
-import { EEXIST, ENOENT, folio_matches_swap_entry, type SwpEntry } from '../swap.ts';
+import { EEXIST, folio_matches_swap_entry, type SwpEntry } from '../swap.ts';
 
 /** do_anonymous_page (and its mTHP variant): a zero-filled folio of 2^order pages mapped writable at start. */
 export function* do_anonymous_page(k: Kernel, mm: MmStruct, memcg: number, start: number, order: number): Task<boolean> {
@@ -40,16 +40,9 @@ export function* do_swap_page(k: Kernel, mm: MmStruct, memcg: number, page: numb
     const got = yield* k.swap.read_swap_cache_async(entry, sref, memcg);
     if (typeof got === 'number') {
       // -EEXIST: another CPU is bringing it in; wait a tick and fault again
+      // (-ENOENT: the slot died meanwhile; the kernel returns VM_FAULT_OOM if the PTE is unchanged, which since
+      // v5.16 only retries the fault - as returning here does)
       if (got === -EEXIST) yield* schedule_timeout(k.m, `do_swap_page: slot ${entry} busy`);
-      else if (got === -ENOENT) {
-        // no folio could be had: VM_FAULT_OOM if the PTE still holds the entry, whose reference should have kept
-        // the slot alive (a stale PTE, changed meanwhile, just retries)
-        yield* spin_lock(k.m, mm.ptl);
-        const now = mm.ptes.get(page);
-        const same = now?.kind === 'swap' && now.entry === entry;
-        yield* spin_unlock(k.m, mm.ptl);
-        if (same) return k.m.fail('bug', `do_swap_page: VM_FAULT_OOM, the swap PTE of page ${page} holds ${k.swap.describeSlot(entry)}, a dead slot`);
-      }
       return;
     }
     folio = got;

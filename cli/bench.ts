@@ -27,7 +27,7 @@ function detectionTable(rows: readonly DetectionRow[], seeds: number): string[] 
   return out;
 }
 
-/** Baseline (single-threaded, no invariants, no steering) against the full suite, per fault and strategy. */
+/** Baseline (single-threaded, no lock-release invariants) against the full suite, per fault and strategy. */
 function baselineTable(full: readonly DetectionRow[], base: readonly DetectionRow[], seeds: number): string[] {
   const out = [
     '| fault | strategy | baseline: detected | median runs | full: detected | median runs | runs, full / baseline |',
@@ -88,7 +88,7 @@ export function registerBench(program: Command): void {
     .option('--strategy <names>', 'comma-separated strategies among random, pct, mixed; or all', 'all')
     .option('--shrink-seconds <n>', 'shrink budget per detection', intOption('--shrink-seconds', 1, 600), 10)
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
-    .option('--baseline', 'also measure detection without threads, lock-release invariants and steering (before/after)')
+    .option('--baseline', 'also measure detection without threads and lock-release invariants (before/after)')
     .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
@@ -134,7 +134,7 @@ export function registerBench(program: Command): void {
           '',
           ...(res.baseline.length
             ? [
-                '## Before and after: the baseline (single-threaded processes, no lock-release invariants, no steering) against the full suite',
+                '## Before and after: the baseline (single-threaded processes, no lock-release invariants) against the full suite',
                 '',
                 ...baselineTable(res.detection, res.baseline, seeds.length),
                 '',

@@ -30,7 +30,7 @@ interface HuntCliOptions {
   json?: boolean;
   out: string;
   lockdep: boolean;
-  steer: boolean;
+  steer?: boolean;
   shrinkSeconds: number;
 }
 
@@ -46,7 +46,7 @@ export function registerHunt(program: Command): void {
     .option('--design <names>', `${DESIGN_HELP}; all draws one per execution`, 'all')
     .option('--fault <name>', 'switch a fault on (repeatable; see vswap-check faults)', collect, [])
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
-    .option('--no-steer', 'draw every workload with the default op mix (no steering towards unseen race coverage)')
+    .option('--steer', 'steer the op mix towards unseen race coverage (profiles picked by a bandit; see BENCHMARKS.md)')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
     .option('--json', 'print one JSON summary object instead of text')
     .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
@@ -92,7 +92,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     });
   };
   const result = hunt(
-    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, steer: o.steer, shrinkSeconds: o.shrinkSeconds },
+    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, steer: o.steer ?? false, shrinkSeconds: o.shrinkSeconds },
     onProgress,
   );
   bar?.update(100);
@@ -114,7 +114,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       workload: f.workload as never,
       schedule: [...ex.schedule],
       failure: { kind: failure.kind, message: failure.message },
-      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}${o.steer ? '' : ' --no-steer'}` },
+      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}${o.steer ? ' --steer' : ''}` },
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
     if (!o.json) {

@@ -1,6 +1,6 @@
 // The benchmark of bug-finding power and speed: per fault and strategy, time and executions to detection over
 // several seeds (median and worst), the shrunk trace's size, optionally against the baseline configuration (single-
-// threaded processes, no lock-release invariants, no steering); the race coverage hunts reach with and without
+// threaded processes, no lock-release invariants); the race coverage hunts reach with and without
 // steering; and the cost of checking (all oracles against none, and what the lock-release invariants add).
 import fc from 'fast-check';
 import { FAULTS, FAULT_NAMES, expectedKinds, type FaultName } from '../impl/kernel/faults.ts';
@@ -72,7 +72,7 @@ export interface BenchOptions {
   readonly shrinkSeconds: number;
   /** Designs to hunt faults in and to measure throughput of (default all). */
   readonly designs?: readonly DesignName[];
-  /** Also measure detection in the baseline configuration (single-threaded, no invariants, no steering). */
+  /** Also measure detection in the baseline configuration (single-threaded, no lock-release invariants). */
   readonly baseline?: boolean;
   /** Seconds of each race-coverage hunt (with and without steering, per seed); 0 skips them. */
   readonly raceSeconds?: number;
@@ -95,7 +95,7 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     let foundMs = -1;
     let foundAt = 0;
     const designs = opts.designs ?? DESIGN_NAMES;
-    const base = config === 'baseline' ? { invariants: false, steer: false, bounds: { maxThreads: 0 } } : {};
+    const base = config === 'baseline' ? { invariants: false, bounds: { maxThreads: 0 } } : {};
     const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...base }, (p) => {
       if (foundMs < 0 && p.failures > 0) {
         foundMs = performance.now() - t0;

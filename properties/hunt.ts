@@ -1,6 +1,6 @@
 // The hunt: a randomized campaign over generated workloads and schedules, then shrinking of the first failure.
-// The search runs in epochs of fast-check runs, each with one op-mix profile, which steering picks by the race
-// coverage each profile finds (properties/steer.ts; without steering every epoch uses the default mix). It stops at
+// The search runs in epochs of fast-check runs, each with one op-mix profile, which steering (--steer) picks by the
+// race coverage each profile finds (properties/steer.ts; without it every epoch uses the default mix). It stops at
 // the first failure (endOnFailure); the shrink replays it from its epoch's {seed, path} and keeps only smaller
 // workloads that fail with the SAME kind (no slipping to another bug on the way down).
 import fc from 'fast-check';
@@ -32,7 +32,10 @@ export interface HuntOptions {
   readonly designs?: readonly DesignName[];
   /** Check the lock-release invariants (default true; off to measure what they add). */
   readonly invariants?: boolean;
-  /** Steer the op mix towards unseen race coverage (default true). */
+  /**
+   * Steer the op mix towards unseen race coverage (default false: in the bench, steered hunts reached no more
+   * entry-point pairs than unsteered ones; see BENCHMARKS.md).
+   */
   readonly steer?: boolean;
 }
 
@@ -126,7 +129,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase, perDesign });
   };
 
-  const steering = new Steering((opts.steer ?? true) ? PROFILES : PROFILES.slice(0, 1));
+  const steering = new Steering(opts.steer ? PROFILES : PROFILES.slice(0, 1));
   const budgetMs = (opts.seconds ?? 60) * 1000;
   const maxRuns = opts.runs ?? Number.POSITIVE_INFINITY;
   let found: { arb: fc.Arbitrary<Workload>; seed: number; path: string | null; workload: Workload } | null = null;

@@ -83,7 +83,7 @@ describe('steering', () => {
   });
 
   it('is deterministic: the same seed steers the same way and reaches the same coverage', () => {
-    const run = () => hunt({ seed: 11, runs: 600, seconds: 120, strategy: 'mixed', faults: [] });
+    const run = () => hunt({ seed: 11, runs: 600, seconds: 120, strategy: 'mixed', faults: [], steer: true });
     const a = run();
     const b = run();
     expect(b.steering).toEqual(a.steering);

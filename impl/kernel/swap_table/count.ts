@@ -11,6 +11,7 @@ import type { SwapTableKernel } from './kernel.ts';
 import { __swap_cluster_free_entries } from './free.ts';
 import { __swap_table_get, __swap_table_set, ci_off, swap_cluster_lock, swap_cluster_unlock } from './lock.ts';
 import { __try_to_reclaim_swap, TTRS_FULL, TTRS_UNMAPPED } from './reclaim.ts';
+import { get_swap_device_info, put_swap_device_info } from './alloc.ts';
 import { __swp_tb_mk_count, swp_tb_get_count, type SwapClusterInfo, type SwapInfoStruct } from './types.ts';
 
 /** swap_extend_table_try_free: the extend table goes once no slot needs it. ci->lock held. */
@@ -150,9 +151,12 @@ export function* swap_dup_entry_direct(k: SwapTableKernel, entry: SwpEntry): Tas
 /** swap_retry_table_alloc: fork's sleeping allocation of the extend table after an -ENOMEM, with no lock held. */
 export function* swap_retry_table_alloc(k: SwapTableKernel, entry: SwpEntry): Task<number> {
   const { si, off } = k.entryInfo(entry);
+  // the PTE locks were dropped: only a users reference keeps swapoff from tearing the device down meanwhile
+  if (!(yield* get_swap_device_info(k, si))) return 0;
   const ci = si.cluster(off);
-  if (!ci) return 0;
-  return yield* swap_extend_table_alloc(k, ci, ci_off(si, off), si.clusterSize, 'GFP_KERNEL');
+  const ret = ci ? yield* swap_extend_table_alloc(k, ci, ci_off(si, off), si.clusterSize, 'GFP_KERNEL') : 0;
+  yield* put_swap_device_info(k, si);
+  return ret;
 }
 
 /**

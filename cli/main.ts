@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.ts';
 import { CliError } from './errors.ts';
 import { registerChart } from './chart.ts';
+import { registerCompare } from './compare.ts';
 import { registerCoverage } from './coverage.ts';
 import { registerFaults } from './faults.ts';
 import { registerHunt } from './hunt.ts';
@@ -27,6 +28,7 @@ registerCoverage(program);
 registerChart(program);
 registerFaults(program);
 registerBench(program);
+registerCompare(program);
 
 try {
   await program.parseAsync(process.argv);

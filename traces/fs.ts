@@ -1,5 +1,5 @@
 // File helpers shared by the trace store and the CLI: never a half-written file, never a hang on odd paths.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** A path that cannot be created or written: the CLI reports it in one line with exit code 2. */
@@ -15,9 +15,19 @@ function reason(err: unknown): string {
  */
 export function ensureDir(dir: string): void {
   const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+  let d = resolve(dir);
+  for (; !existsSync(d); d = dirname(d)) {
     missing.push(d);
     if (dirname(d) === d) break;
+  }
+  // the nearest existing ancestor must be a directory we may write into
+  if (existsSync(d)) {
+    if (!statSync(d).isDirectory()) throw new FileError(`cannot create directory '${resolve(dir)}': '${d}' is a file; choose another path`);
+    try {
+      accessSync(d, constants.W_OK);
+    } catch (err) {
+      throw new FileError(`cannot write into '${d}' (${reason(err)}); choose a writable path`);
+    }
   }
   for (const d of missing.reverse()) {
     try {

@@ -5,6 +5,7 @@
 import type { SlotEventRecord, VirtualSlotView } from '../../model/events.ts';
 import type { Folio } from './mm/folio.ts';
 import type { SwapInfo } from './swap_info.ts';
+import type { MetadataCounts, MetadataDesign } from './metadata.ts';
 import type { Task } from './sim.ts';
 import type { ZswapEntry } from './mm/zswap_types.ts';
 
@@ -161,6 +162,8 @@ export interface SwapOps {
    * protects when it is one of the design's cluster locks, else null.
    */
   releaseChecker(): (lockId: number, name: string) => string[] | null;
+  /** The swap metadata alive now, counted per structure, for each row of the comparison this design prices. */
+  metadata(): readonly { readonly design: MetadataDesign; readonly counts: MetadataCounts }[];
 }
 
 /** One allocated swap entry, as the oracles and the pictures see it. */

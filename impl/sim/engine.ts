@@ -134,12 +134,13 @@ export class Engine {
     return fn === undefined ? null : { actor: ctx.serial, fn, call: ctx.call };
   }
 
-  /** A lock was taken (observer hook). */
-  noteAcquired(l: LockRec): void {
+  /** A lock is being taken (observer hook, before it joins the held locks). */
+  noteAcquired(l: LockRec, irqOff: boolean): void {
     const o = this.observer;
     if (o?.acquired === undefined) return;
-    const a = this.actorOf(this.ctx());
-    if (a !== null) o.acquired(a, l.id, l.name);
+    const ctx = this.ctx();
+    const a = this.actorOf(ctx);
+    if (a !== null) o.acquired(a, l.id, l.name, { irqOff, held: ctx.task.held.filter((h) => h.ctx === ctx).map((h) => h.lock.name) });
   }
 
   /** A waiter found a lock held (observer hook; once per attempt). */

@@ -23,16 +23,16 @@ export function lockdepAcquire(e: Engine, l: LockRec, subclass: number, trylock:
 }
 
 /** The lock is now ours: owner, where it was taken, and (except bit locks) the held-lock stack. */
-export function grant(e: Engine, l: LockRec, cls: number, trylock: boolean): void {
+export function grant(e: Engine, l: LockRec, cls: number, trylock: boolean, irqOff = false): void {
   const ctx = e.ctx();
   const where = e.where();
+  if (e.observer !== null) e.noteAcquired(l, irqOff);
   l.locked = true;
   l.ownerCpu = e.cpu().id;
   l.ownerTask = ctx.task;
   l.ownerCtx = ctx;
   l.where = where;
   if (l.kind !== 'bit') ctx.task.held.push({ lock: l, classId: cls, ctx, trylock, where });
-  if (e.observer !== null) e.noteAcquired(l);
 }
 
 /** Models lock_release() plus the spinlock/mutex debug checks on unlock. */

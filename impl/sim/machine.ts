@@ -136,6 +136,13 @@ export class Machine {
   }
 
   /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
+  /** What lockdep has learnt so far: lock classes and dependencies between them (0 with lockdep off). */
+  lockdepGraph(): { classes: number; dependencies: number } {
+    const l = this.engine.lockdep;
+    if (l === null) return { classes: 0, dependencies: 0 };
+    return { classes: l.classes.size, dependencies: l.classes.edgeCount() };
+  }
+
   /** Watches the run (race coverage); null turns it off. It must not change anything. */
   setObserver(o: SimObserver | null): void {
     this.engine.observer = o;

@@ -29,7 +29,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
     yield e.point(`${op}(${l.name}) spinning`, { kind: 'spin', lock: r });
     if (r.ownerCpu === cpu.id) selfDeadlock(e, r, op);
   }
-  grant(e, r, cls, false);
+  grant(e, r, cls, false, mode !== 'plain');
   return flags;
 }
 
@@ -63,7 +63,7 @@ function* trylock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, op: stri
   if (mode !== 'plain') cpu.irqsOn = false;
   e.preemptDisable(cpu);
   const cls = lockdepAcquire(e, r, r.subclass, true);
-  grant(e, r, cls, true);
+  grant(e, r, cls, true, mode !== 'plain');
   return { ok: true, flags };
 }
 

@@ -42,7 +42,8 @@ export interface ActorRef {
 export interface SimObserver {
   enter?(a: ActorRef): void;
   leave?(a: ActorRef): void;
-  acquired?(a: ActorRef, lockId: number, lock: string): void;
+  /** `held`: the lock names this context holds already, outermost first; `irqOff`: the acquisition disabled IRQs. */
+  acquired?(a: ActorRef, lockId: number, lock: string, info: { readonly irqOff: boolean; readonly held: readonly string[] }): void;
   contended?(waiter: ActorRef, holder: ActorRef | null, lockId: number, lock: string): void;
 }
 

@@ -54,8 +54,9 @@ export function raceHtml(r: RaceCounts | undefined, entries: readonly string[]):
   const rows = entries
     .map((a, i) => `<tr><th>${escapeHtml(a)}</th>${entries.map((b, j) => (j < i ? '<td class="mirror"></td>' : cell(r, a, b))).join('')}</tr>`)
     .join('\n');
-  const contention = Object.entries(r.contention)
-    .sort((x, y) => y[1] - x[1])
+  const all = Object.entries(r.contention).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  const contention = all
+    .slice(0, 30)
     .map(([k, n]) => {
       const [lock, waiter, holder] = k.split('|');
       return `<tr><td><code>${escapeHtml(lock!)}</code></td><td>${escapeHtml(waiter!)}</td><td>${escapeHtml(holder!)}</td><td>${n}</td></tr>`;
@@ -68,7 +69,9 @@ A cell reads <em>cluster/slot</em> counts of overlapping calls; red: never seen 
 ${head}
 ${rows}
 </table>
-<h3>Lock contention (a call found the lock held by another)</h3>
+<p>Entry points that never take a cluster lock or change a slot themselves (a new anonymous page, the write
+completion, RCU callbacks) stay red in every cell: what they race with shows in the contention table.</p>
+<h3>Lock contention (a call found the lock held by another)${all.length > 30 ? ` — the 30 most frequent of ${all.length}` : ''}</h3>
 <table><tr><th>lock</th><th>waiter</th><th>holder</th><th>times</th></tr>
 ${contention}
 </table></section>`;

@@ -11,6 +11,7 @@ import { folio_dup_swap, folio_put_swap, swap_dup_entry_direct, swap_put_entries
 import { describeEntry, entryView } from './instrument.ts';
 import { inspectClusters, inspectSlots, quiescenceProblems } from './inspect.ts';
 import { releaseChecker } from './invariants.ts';
+import { metadataCounts } from './metadata.ts';
 import type { SwapTableKernel } from './kernel.ts';
 import { __swap_cluster_lock, ci_off, swap_cluster_lock, swap_cluster_unlock, swap_cluster_unlock_irq } from './lock.ts';
 import { __swap_cgroup_clear, __swap_cgroup_get, __swap_cgroup_set } from './memcg.ts';
@@ -124,6 +125,13 @@ export function mainlineOps(k: SwapTableKernel): SwapOps {
     },
     describeSlot: (entry) => describeEntry(k, entry),
     releaseChecker: () => releaseChecker(k),
+    metadata: () =>
+      k.vswap
+        ? [{ design: 'ste' as const, counts: metadataCounts(k, 'ste') }]
+        : [
+            { design: 'mainline' as const, counts: metadataCounts(k, 'mainline') },
+            { design: '6.19' as const, counts: metadataCounts(k, '6.19') },
+          ],
   };
 }
 

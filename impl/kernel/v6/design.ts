@@ -32,6 +32,7 @@ import type { VswapCluster } from './vswap_types.ts';
 import { clusterIdx, idxWithin, isShadow } from './vswap_types.ts';
 import { zswap_writeback_entry } from './zswap.ts';
 import { releaseChecker } from './invariants.ts';
+import { metadataCounts } from './metadata.ts';
 
 export class V6Kernel extends Kernel {
   readonly swap: SwapOps;
@@ -147,6 +148,7 @@ function v6SwapOps(k: V6Kernel): SwapOps {
     },
     describeSlot: (entry) => `vswap ${entry}`,
     releaseChecker: () => releaseChecker(k),
+    metadata: () => [{ design: 'v6', counts: metadataCounts(k) }],
   };
 }
 

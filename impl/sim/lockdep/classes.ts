@@ -43,6 +43,16 @@ export class ClassTable {
     return id;
   }
 
+  /** Classes seen so far. */
+  get size(): number {
+    return this.all.length;
+  }
+
+  /** Dependencies (class A held while class B was taken) learnt so far. */
+  edgeCount(): number {
+    return this.all.reduce((n, c) => n + c.out.size, 0);
+  }
+
   get(id: number): LockClass {
     return this.all[id]!;
   }

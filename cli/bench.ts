@@ -8,7 +8,7 @@ import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { runBench, type DetectionRow, type RaceRow } from '../properties/bench.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
-import { writeFileAtomic } from './files.ts';
+import { checkOutputFile, writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
 
 const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
@@ -93,13 +93,14 @@ export function registerBench(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action((o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; json?: boolean; out?: string }) => {
+      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
         const designs = parseDesigns(o.design);
         const strategies = parseStrategies(o.strategy);
+        if (o.out !== undefined) checkOutputFile(o.out, '--out');
         const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
         const t0 = performance.now();
-        const res = runBench({
+        const res = await runBench({
           seeds,
           budgetSeconds: o.budget,
           strategies,

@@ -1,13 +1,11 @@
 // `vswap-check chart`: prints the specification's statecharts (states and transitions), as text or JSON, and can
 // write them drawn by Graphviz as one SVG.
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { chartBasis } from '../model/coverage/chartBasis.ts';
 import { chartsSvg } from '../model/coverage/chartSvg.ts';
 import { CHARTS } from '../model/charts.ts';
-import { action, CliError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { action } from './errors.ts';
+import { checkOutputFile, writeFileAtomic } from './files.ts';
 
 interface ChartOptions {
   readonly svg?: string;
@@ -51,14 +49,6 @@ function chartsText(): string {
   return `${lines.join('\n')}\n`;
 }
 
-// A mistyped directory should be reported, not silently created.
-function checkWritableTarget(file: string): void {
-  const dir = dirname(file);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`cannot write '${file}': directory '${dir}' does not exist`);
-  }
-}
-
 export function registerChart(program: Command): void {
   program
     .command('chart')
@@ -68,7 +58,7 @@ export function registerChart(program: Command): void {
     .action(
       action(async (options: ChartOptions) => {
         if (options.svg !== undefined) {
-          checkWritableTarget(options.svg);
+          checkOutputFile(options.svg, '--svg');
           writeFileAtomic(options.svg, await chartsSvg());
           process.stderr.write(`vswap-check: charts drawn to ${options.svg}\n`);
         }

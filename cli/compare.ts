@@ -10,10 +10,9 @@ import type { DesignName } from '../impl/kernel/swap.ts';
 import { FILL_LEVELS, LOCK_OPS, runCompare, type CompareResult, type MetadataPoint } from '../properties/compare.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { action } from './errors.ts';
-import { ensureDir, writeFileAtomic } from './files.ts';
+import { checkOutputFile, writeFileAtomic } from './files.ts';
 import { intOption } from './options.ts';
 import { plotSvg } from './plots.ts';
-import { dirname } from 'node:path';
 
 interface CompareCliOptions {
   design: string;
@@ -328,11 +327,12 @@ export function registerCompare(program: Command): void {
 async function runCompareCommand(o: CompareCliOptions): Promise<number> {
   const designs = parseDesigns(o.design);
   // refuse unusable output paths before the measurements, not after
-  for (const f of [o.out, o.html]) if (f) ensureDir(dirname(f));
+  if (o.out !== undefined) checkOutputFile(o.out, '--out');
+  if (o.html !== undefined) checkOutputFile(o.html, '--html');
   const seeds = Array.from({ length: o.seeds }, (_, i) => 1000 + i);
   const bar = !o.json && process.stderr.isTTY ? new SingleBar({ format: ' compare |{bar}| {value}/{total} {what}', hideCursor: true }, Presets.shades_classic) : null;
   const t0 = performance.now();
-  const res = runCompare({
+  const res = await runCompare({
     designs,
     seeds,
     budgetSeconds: o.budget,

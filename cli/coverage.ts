@@ -9,7 +9,7 @@ import { CHARTS } from '../model/charts.ts';
 import { raceText, summarizeRaces } from '../model/coverage/raceReport.ts';
 import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CliError, action } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { checkOutputFile, writeFileAtomic } from './files.ts';
 
 function readRecord(path: string): CoverageRecord {
   let text: string;
@@ -36,6 +36,8 @@ export function registerCoverage(program: Command): void {
     .option('--out <file>', 'write the merged record to this JSON file')
     .action(
       action(async (files: string[], o: { json?: boolean; html?: string; out?: string }) => {
+        if (o.out !== undefined) checkOutputFile(o.out, '--out');
+        if (o.html !== undefined) checkOutputFile(o.html, '--html');
         const merged = files.map(readRecord).reduce(mergeCoverage, emptyCoverage());
         const unknown = unknownIds(merged);
         if (unknown.length) process.stderr.write(`vswap-check: warning: ${unknown.length} ids no chart defines (records from another chart version), e.g. ${unknown[0]}\n`);

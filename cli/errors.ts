@@ -10,6 +10,15 @@ export class CliError extends Error {
   }
 }
 
+/** How the CLI ends on an error: a CliError or FileError is the user's (exit 2 or its own code), anything else ours (70). */
+export function errorOutcome(err: unknown): { code: number; line: string; internal: boolean } {
+  if (err instanceof CliError || err instanceof FileError) {
+    return { code: err instanceof CliError ? err.exitCode : 2, line: `vswap-check: ${err.message}`, internal: false };
+  }
+  const msg = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply (stack overflow)' : err instanceof Error ? err.message : String(err);
+  return { code: 70, line: `vswap-check: internal error: ${msg}`, internal: true };
+}
+
 /** Runs a subcommand action; a CliError (or any error) becomes one line on stderr and a non-zero exit. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void> | number | void) {
   return async (...args: A): Promise<void> => {
@@ -17,15 +26,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = await fn(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (err) {
-      if (err instanceof CliError || err instanceof FileError) {
-        process.stderr.write(`vswap-check: ${err.message}\n`);
-        process.exitCode = err instanceof CliError ? err.exitCode : 2;
-      } else {
-        const msg = err instanceof Error ? err.message : String(err);
-        process.stderr.write(`vswap-check: internal error: ${msg}\n`);
-        if (process.env.VSWAP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-        process.exitCode = 70;
-      }
+      const o = errorOutcome(err);
+      process.stderr.write(`${o.line}\n`);
+      if (o.internal && process.env.VSWAP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = o.code;
     }
   };
 }

@@ -15,7 +15,7 @@ import { describeWorkload, workloadSize } from '../properties/workload.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
-import { ensureDir, writeFileAtomic } from './files.ts';
+import { checkOutputDir, checkOutputFile, writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
 import { DESIGN_HELP, designsForFaults, parseDesigns } from './designs.ts';
 
@@ -57,19 +57,37 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   if (!(STRATEGIES as readonly string[]).includes(o.strategy)) throw new CliError(`--strategy must be random, pct or mixed, got '${o.strategy}'`);
   const faults = parseFaults(o.fault);
   const designs = designsForFaults(parseDesigns(o.design), faults);
-  ensureDir(o.out); // refuse an unusable output directory before the search, not after it
+  // refuse an unusable output directory before the search, not after it
+  checkOutputDir(o.out);
+  for (const f of ['coverage.json', 'coverage.html']) checkOutputFile(join(o.out, f));
 
   const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
+  // Ctrl-C: the first stops the hunt (search or shrink) and saves what it has; a second quits at once
+  // (installed before anything is printed; `bar` is set once the progress bar exists)
+  const stop = new AbortController();
+  let bar: SingleBar | null = null;
+  const onSigint = (): void => {
+    bar?.stop(); // shows the cursor again and turns line wrap back on
+    if (stop.signal.aborted) {
+      process.stderr.write('vswap-check: interrupted again: quitting now\n');
+      process.exit(130);
+    }
+    stop.abort();
+    process.stderr.write('\nvswap-check: interrupted: saving the coverage and any failure found so far (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
   const say = (s: string): void => {
     if (!o.json) process.stdout.write(`${s}\n`);
   };
   say(
     `seed ${seed}, design ${designs.join(',')}${faults.length ? `, faults: ${faults.join(', ')}` : ''}, strategy ${o.strategy}, ` +
-      `budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s`,
+      `budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s` +
+      // the time budget ends the search after however many executions this machine manages in it
+      (o.runs ? '' : ' (repeatable only with --runs: with a time budget alone, the executions depend on the machine speed)'),
   );
 
   const tty = !o.json && process.stderr.isTTY;
-  const bar = tty
+  bar = tty
     ? new SingleBar(
         { format: ' {phase} |{bar}| {percentage}% {executions} runs ({designs}), {failures} failing, {sps} steps/s', hideCursor: true, etaBuffer: 50 },
         Presets.shades_classic,
@@ -79,7 +97,12 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   const perDesign = (c: Record<string, number>): string => designs.map((d) => `${d} ${c[d] ?? 0}`).join(', ');
   bar?.start(100, 0, { phase: 'search', executions: 0, failures: 0, sps: 0, designs: perDesign({}) });
   let last = 0;
+  let shrinking = false;
   const onProgress = (p: HuntProgress): void => {
+    if (p.phase === 'shrink' && !shrinking) {
+      shrinking = true;
+      if (!bar) say(`found a failure after ${p.executions} executions; shrinking it (up to ${o.shrinkSeconds}s; Ctrl-C stops the shrink and saves the trace)`);
+    }
     if (!bar || p.elapsedMs - last < 100) return;
     last = p.elapsedMs;
     const frac = o.runs ? Math.max(p.executions / o.runs, p.elapsedMs / budgetMs) : p.elapsedMs / budgetMs;
@@ -91,17 +114,31 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       designs: perDesign(p.perDesign),
     });
   };
-  const result = hunt(
-    { seed, seconds: o.seconds, runs: o.runs, cpus: o.cpus, strategy: o.strategy as Strategy, faults, designs, lockdep: o.lockdep, steer: o.steer ?? false, shrinkSeconds: o.shrinkSeconds },
-    onProgress,
-  );
-  bar?.update(100);
-  bar?.stop();
+  let result;
+  try {
+    result = await hunt(
+      {
+        seed,
+        seconds: o.seconds,
+        runs: o.runs,
+        cpus: o.cpus,
+        strategy: o.strategy as Strategy,
+        faults,
+        designs,
+        lockdep: o.lockdep,
+        steer: o.steer ?? false,
+        shrinkSeconds: o.shrinkSeconds,
+        signal: stop.signal,
+      },
+      onProgress,
+    );
+  } finally {
+    if (!stop.signal.aborted) bar?.update(100);
+    bar?.stop();
+  }
 
-  writeFileAtomic(join(o.out, 'coverage.json'), coverageToJSON(result.coverage));
-  writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}`, raceEntries: ENTRY_POINTS }));
   const cov = CHARTS.map((c) => summarizeCoverage(result.coverage, c));
-
+  // the failure first: if writing the coverage fails afterwards, what the hunt found is already on disk
   let tracePath: string | null = null;
   const f = result.failure;
   if (f) {
@@ -114,12 +151,30 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       workload: f.workload as never,
       schedule: [...ex.schedule],
       failure: { kind: failure.kind, message: failure.message },
-      origin: { seed, path: f.path, command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}${o.steer ? ' --steer' : ''}` },
+      origin: {
+        seed,
+        path: f.path,
+        command: `vswap-check hunt --seed ${seed} --design ${o.design}${faults.map((x) => ` --fault ${x}`).join('')}${o.steer ? ' --steer' : ''}`,
+        ...(result.interrupted === 'shrink' ? { shrinkInterrupted: true } : {}),
+      },
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
+  }
+  try {
+    writeFileAtomic(join(o.out, 'coverage.json'), coverageToJSON(result.coverage));
+    writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}`, raceEntries: ENTRY_POINTS }));
+  } catch (err) {
+    if (tracePath) process.stderr.write(`vswap-check: the failure's trace was saved: ${tracePath}\n`);
+    throw err;
+  }
+  if (f && tracePath) {
+    const size = workloadSize(f.workload);
+    const ex = f.execution;
+    const failure = ex.failure ?? { kind: 'flaky', message: 'the shrunk workload no longer fails when re-run', text: '' };
     if (!o.json) {
       say('');
       say(`FAILED: ${failure.kind}: ${failure.message}`);
+      if (result.interrupted === 'shrink') say('the shrink was interrupted: the trace is the smallest failing workload found so far, not fully shrunk');
       say(`shrunk from ${workloadSize(f.original).ops} to ${size.ops} ops on ${size.cpus} CPUs, ${ex.preemptions} preemptions, ${ex.steps} steps (${f.shrinkSteps} shrink steps)`);
       say('');
       for (const line of describeWorkload(f.workload)) say(`  ${line}`);
@@ -143,6 +198,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         steps: result.steps,
         perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
         seconds: +(result.elapsedMs / 1000).toFixed(2),
+        ...(result.interrupted ? { interrupted: result.interrupted } : {}),
         failures: f ? 1 : 0,
         failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
         ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
@@ -162,8 +218,9 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       say(`steering (profile: runs / new race keys): ${used.join(', ')}`);
     }
     say(`coverage report: ${join(o.out, 'coverage.html')}`);
+    if (result.interrupted) say(`interrupted by Ctrl-C during the ${result.interrupted}`);
   }
-  return f ? 1 : 0;
+  return result.interrupted ? 130 : f ? 1 : 0;
 }
 
 /** A path as a person would paste it: relative to here when below here, absolute otherwise. */

@@ -19,7 +19,10 @@ const program = new Command();
 program
   .name('vswap-check')
   .description('Verification suite for the Linux virtual swap space design')
-  .showHelpAfterError('(run vswap-check --help for usage)')
+  // every usage error is one line (commander's own has a second for "Did you mean"), and says where help is
+  .configureOutput({
+    outputError: (str, write) => write(`vswap-check: ${str.replace(/\s*\n\s*/g, ' ').trim()} (see vswap-check --help)\n`),
+  })
   .exitOverride();
 
 registerHunt(program);

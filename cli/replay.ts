@@ -20,10 +20,21 @@ export function registerReplay(program: Command): void {
     .option('--full', 'with --timeline: every step, not only the ones that switch CPU or change a slot')
     .option('--json', 'print one JSON object: outcome, failure, steps')
     .option('--rerecord', "after a code change: re-run the workload with its own schedule and, if it still fails the same way, store the new step ids in the trace")
-    .action(action(runReplay));
+    .action(action((path: string, o: ReplayOptions) => replayFile(path, o, (s) => void process.stdout.write(s))));
 }
 
-function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?: boolean; rerecord?: boolean }): number {
+export interface ReplayOptions {
+  timeline?: boolean;
+  full?: boolean;
+  json?: boolean;
+  rerecord?: boolean;
+}
+
+/**
+ * Replays the trace at `path`, writing the report through `write`; returns the exit code. Throws a CliError for an
+ * unusable file (the fuzz test drives this function with hostile traces).
+ */
+export function replayFile(path: string, o: ReplayOptions, write: (s: string) => void): number {
   let trace;
   try {
     trace = loadTrace(path);
@@ -34,7 +45,7 @@ function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?:
   const unknown = trace.faults.filter((f) => !isFaultName(f));
   if (unknown.length) throw new CliError(`${path}: field 'faults': unknown fault '${unknown[0]}' (see vswap-check faults)`);
   const workload = traceWorkload(trace);
-  if (o.rerecord) return rerecord(path, trace);
+  if (o.rerecord) return rerecord(path, trace, write);
   const ex = execute(workload, {
     faults: trace.faults as FaultName[],
     lockdep: trace.lockdep,
@@ -42,14 +53,19 @@ function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?:
     keepLog: true,
   });
   const want = trace.failure;
-  const got = ex.failure;
+  // strict replay: a run that ends before the recording does is not the recorded run either
+  const unused = trace.schedule.length - ex.steps;
+  const got =
+    unused > 0 && ex.failure?.kind !== 'replay-mismatch'
+      ? { kind: 'replay-mismatch', message: `the run ended after ${ex.steps} steps but the trace records ${trace.schedule.length}: the code or the workload differs from the recorded run`, text: '' }
+      : ex.failure;
   const outcome = !got ? 'clean' : want && got.kind === want.kind ? 'reproduced' : 'different';
   const code = outcome === 'clean' ? 0 : outcome === 'reproduced' ? 1 : 3;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ outcome, exitCode: code, expected: want, failure: got ? { kind: got.kind, message: got.message } : null, steps: ex.steps })}\n`);
+    write(`${JSON.stringify({ outcome, exitCode: code, expected: want, failure: got ? { kind: got.kind, message: got.message } : null, steps: ex.steps })}\n`);
     return code;
   }
-  const out = (s = ''): void => void process.stdout.write(`${s}\n`);
+  const out = (s = ''): void => write(`${s}\n`);
   if (trace.header) {
     out(`${trace.header.title}`);
     out(`  what went wrong: ${trace.header.whatWentWrong}`);
@@ -74,15 +90,15 @@ function runReplay(path: string, o: { timeline?: boolean; full?: boolean; json?:
 }
 
 /** Re-records a trace whose strict schedule no longer applies (the port changed), keeping its workload and header. */
-function rerecord(path: string, trace: Trace): number {
+function rerecord(path: string, trace: Trace, write: (s: string) => void): number {
   const want = trace.failure;
   const ex = execute(traceWorkload(trace), { faults: trace.faults as FaultName[], lockdep: trace.lockdep });
   if ((ex.failure?.kind ?? null) !== (want?.kind ?? null)) {
-    process.stderr.write(
-      `vswap-check: ${path}: the workload now ${ex.failure ? `fails with ${ex.failure.kind}` : 'runs clean'}, ` +
-        `not ${want ? want.kind : 'clean'}: not re-recorded (shrink it again with a hunt)\n`,
+    throw new CliError(
+      `${path}: the workload now ${ex.failure ? `fails with ${ex.failure.kind}` : 'runs clean'}, ` +
+        `not ${want ? want.kind : 'clean'}: not re-recorded (shrink it again with a hunt)`,
+      3,
     );
-    return 3;
   }
   const updated: Trace = {
     ...trace,
@@ -91,6 +107,6 @@ function rerecord(path: string, trace: Trace): number {
     ...(trace.size ? { size: { ...trace.size, steps: ex.steps, preemptions: ex.preemptions } } : {}),
   };
   writeFileAtomic(path, traceText(updated));
-  process.stdout.write(`re-recorded ${path}: ${ex.failure ? ex.failure.kind : 'clean'} in ${ex.steps} steps\n`);
+  write(`re-recorded ${path}: ${ex.failure ? ex.failure.kind : 'clean'} in ${ex.steps} steps\n`);
   return 0;
 }

@@ -87,16 +87,17 @@ const median = (xs: number[]): number | null => {
 };
 const max = (xs: number[]): number | null => (xs.length ? Math.max(...xs) : null);
 
-export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOptions, config: BenchConfig = 'full'): DetectionRow {
+export async function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOptions, config: BenchConfig = 'full'): Promise<DetectionRow> {
   const kinds = expectedKinds(FAULTS[fault]);
   const expected = kinds.join(' or ');
-  const samples = opts.seeds.map((seed): DetectionSample => {
+  const samples: DetectionSample[] = [];
+  for (const seed of opts.seeds) {
     const t0 = performance.now();
     let foundMs = -1;
     let foundAt = 0;
     const designs = opts.designs ?? DESIGN_NAMES;
     const base = config === 'baseline' ? { invariants: false, bounds: { maxThreads: 0 } } : {};
-    const r = hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...base }, (p) => {
+    const r = await hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...base }, (p) => {
       if (foundMs < 0 && p.failures > 0) {
         foundMs = performance.now() - t0;
         foundAt = p.executions;
@@ -104,7 +105,7 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
     });
     const f = r.failure;
     const kind = f?.execution.failure?.kind ?? null;
-    return {
+    samples.push({
       seed,
       // detected: failed as the fault should, and the same workload and schedule pass with the fault off
       detected: kind !== null && kinds.includes(kind) && f?.withoutFaults === null,
@@ -112,8 +113,8 @@ export function detectionRow(fault: FaultName, strategy: Strategy, opts: BenchOp
       seconds: f ? foundMs / 1000 : r.elapsedMs / 1000,
       executions: f ? foundAt : r.executions,
       shrunk: f ? { ops: workloadSize(f.workload).ops, cpus: f.workload.config.cpus, preemptions: f.execution.preemptions } : null,
-    };
-  });
+    });
+  }
   const hits = samples.filter((s) => s.detected);
   return {
     fault,
@@ -169,8 +170,8 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
 }
 
 /** Race coverage reached by a hunt on the correct code, with and without steering. */
-export function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[]): RaceRow {
-  const r = hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1 });
+export async function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[]): Promise<RaceRow> {
+  const r = await hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1 });
   const s = raceSummary(r.coverage.races);
   return { seed, steer, executions: r.executions, cluster: s.cluster, slot: s.slot, pairs: s.total, contention: s.contention };
 }
@@ -184,17 +185,17 @@ export interface BenchResult {
   readonly peakRssMiB: number;
 }
 
-export function runBench(opts: BenchOptions): BenchResult {
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const detection: DetectionRow[] = [];
   const baseline: DetectionRow[] = [];
   const designs = opts.designs ?? DESIGN_NAMES;
   for (const fault of (opts.faults.length ? opts.faults : FAULT_NAMES).filter((f) => huntDesigns(designs, [f]).length > 0)) {
     for (const strategy of opts.strategies) {
-      const row = detectionRow(fault, strategy, opts);
+      const row = await detectionRow(fault, strategy, opts);
       detection.push(row);
       opts.onRow?.(row, 'full');
       if (opts.baseline) {
-        const b = detectionRow(fault, strategy, opts, 'baseline');
+        const b = await detectionRow(fault, strategy, opts, 'baseline');
         baseline.push(b);
         opts.onRow?.(b, 'baseline');
       }
@@ -202,7 +203,7 @@ export function runBench(opts: BenchOptions): BenchResult {
   }
   const races: RaceRow[] = [];
   if (opts.raceSeconds) {
-    for (const seed of opts.seeds) for (const steer of [true, false]) races.push(raceRow(seed, opts.raceSeconds, steer, designs));
+    for (const seed of opts.seeds) for (const steer of [true, false]) races.push(await raceRow(seed, opts.raceSeconds, steer, designs));
   }
   const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
   return { detection, baseline, races, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024 };

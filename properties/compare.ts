@@ -274,7 +274,7 @@ export function metadataDesigns(designs: readonly DesignName[]): MetadataDesign[
   return METADATA_DESIGNS.filter((m) => designs.includes(PORT[m]));
 }
 
-export function runCompare(o: CompareOptions): CompareResult {
+export async function runCompare(o: CompareOptions): Promise<CompareResult> {
   const mdesigns = metadataDesigns(o.designs);
   const faultsOf = (d: DesignName) => FAULT_NAMES.filter((f) => faultSpec(f).designs.includes(d));
   const total = mdesigns.length * FILL_LEVELS.length * 2 + o.designs.length * 3 + o.designs.reduce((n, d) => n + faultsOf(d).length, 0);
@@ -294,17 +294,19 @@ export function runCompare(o: CompareOptions): CompareResult {
     tick(`throughput ${d}`);
     return t;
   });
-  const bugs = o.designs.map((d): BugRow => {
-    const h = hunt({ seed: o.seeds[0] ?? 1, seconds: o.budgetSeconds, strategy: 'mixed', faults: [], designs: [d], shrinkSeconds: 10 });
+  const bugs: BugRow[] = [];
+  for (const d of o.designs) {
+    const h = await hunt({ seed: o.seeds[0] ?? 1, seconds: o.budgetSeconds, strategy: 'mixed', faults: [], designs: [d], shrinkSeconds: 10 });
     tick(`hunt ${d}`);
     const f = h.failure?.execution.failure;
-    const faults = faultsOf(d).map((fault) => {
-      const row = detectionRow(fault, 'mixed', { seeds: o.seeds, budgetSeconds: o.faultSeconds, strategies: ['mixed'], faults: [fault], throughputRuns: 0, shrinkSeconds: 2, designs: [d] });
+    const faults: BugRow['faults'][number][] = [];
+    for (const fault of faultsOf(d)) {
+      const row = await detectionRow(fault, 'mixed', { seeds: o.seeds, budgetSeconds: o.faultSeconds, strategies: ['mixed'], faults: [fault], throughputRuns: 0, shrinkSeconds: 2, designs: [d] });
       tick(`${d}: ${fault}`);
-      return { fault, detected: row.detected, seeds: o.seeds.length, medianExecutions: row.medianExecutions };
-    });
-    return { design: d, executions: h.executions, steps: h.steps, failure: f ? `${f.kind}: ${f.message}` : null, faults };
-  });
+      faults.push({ fault, detected: row.detected, seeds: o.seeds.length, medianExecutions: row.medianExecutions });
+    }
+    bugs.push({ design: d, executions: h.executions, steps: h.steps, failure: f ? `${f.kind}: ${f.message}` : null, faults });
+  }
   return { metadata, locking, throughput: throughputRows, bugs, lockdep };
 }
 

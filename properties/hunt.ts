@@ -37,6 +37,11 @@ export interface HuntOptions {
    * entry-point pairs than unsteered ones; see BENCHMARKS.md).
    */
   readonly steer?: boolean;
+  /**
+   * Stops the hunt early (Ctrl-C): the search ends, or the shrink keeps the smallest failing workload it has so far.
+   * The hunt gives the event loop a turn every 50 ms so that the abort can arrive.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Executions per design. */
@@ -81,6 +86,19 @@ export interface HuntResult {
   readonly perDesign: DesignCounts;
   /** Per profile: the epochs steering gave it, their executions and the new race-coverage keys they found. */
   readonly steering: Steering['stats'];
+  /** Set when opts.signal stopped the hunt: in the search, or in the shrink (the failure is then not fully shrunk). */
+  readonly interrupted?: 'search' | 'shrink';
+}
+
+/** Lets the event loop run (signal handlers, progress) at most every 50 ms of the hunt's synchronous work. */
+function breather(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < 50) return undefined;
+    last = now;
+    return new Promise((resolve) => setImmediate(resolve));
+  };
 }
 
 /** The workload with its PCT schedule replaced by the equivalent choices, if it still fails the same way. */
@@ -101,8 +119,10 @@ function scheduleAsChoices(w: Workload, recorded: readonly string[], exec: Execu
   };
 }
 
-export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void): HuntResult {
+export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void): Promise<HuntResult> {
   const start = performance.now();
+  const stopped = (): boolean => opts.signal?.aborted === true;
+  const breathe = breather();
   const designs = huntDesigns(opts.designs ?? opts.bounds?.designs ?? DESIGN_NAMES, opts.faults);
   if (designs.length === 0) throw new Error(`no design has every fault of ${opts.faults.join(', ')}`);
   const bounds: WorkloadBounds = {
@@ -141,8 +161,10 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     const seed = epochSeed(opts.seed, epoch);
     const keysBefore = races.keys().size;
     const runsBefore = executions;
-    const search = fc.check(
-      fc.property(arb, (w) => {
+    const search = await fc.check(
+      fc.asyncProperty(arb, async (w) => {
+        await breathe();
+        if (stopped()) return true; // the rest of the epoch is skipped
         const e = execute(w, { ...exec, coverage: recorder, races });
         tick(e, w.config.design);
         return e.ok;
@@ -152,11 +174,11 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     steering.update(profile, races.keys().size - keysBefore, executions - runsBefore);
     if (search.failed && search.counterexample !== null) {
       found = { arb, seed, path: search.counterexamplePath, workload: search.counterexample[0] };
-    } else if (search.interrupted) {
+    } else if (search.interrupted || stopped()) {
       break;
     }
   }
-  const done = (failure: HuntFailure | null): HuntResult => ({
+  const done = (failure: HuntFailure | null, interrupted: HuntResult['interrupted'] = stopped() ? (failure ? 'shrink' : 'search') : undefined): HuntResult => ({
     executions,
     steps,
     elapsedMs: performance.now() - start,
@@ -164,6 +186,7 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
     failure,
     perDesign,
     steering: steering.stats,
+    ...(interrupted ? { interrupted } : {}),
   });
   if (found === null) return done(null);
   const { arb, seed: foundSeed, path: foundPath } = found;
@@ -172,7 +195,10 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   const first = execute(original, exec);
   const kind = first.failure?.kind;
   phase = 'shrink';
-  const sameFailure = (w: Workload): boolean => {
+  // stopped: every candidate counts as not failing, so the shrink ends with the smallest failing workload so far
+  const sameFailure = async (w: Workload): Promise<boolean> => {
+    await breathe();
+    if (stopped()) return true;
     const e = execute(w, exec);
     tick(e, w.config.design);
     return e.ok || e.failure?.kind !== kind;
@@ -182,19 +208,19 @@ export function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => void):
   // and shrink that as plain data, from the value itself (fast-check's shrinking without context).
   const asChoices = original.schedule.strategy === 'pct' ? scheduleAsChoices(original, first.schedule, exec) : null;
   const shrink = asChoices
-    ? fc.check(fc.property(workloadArb(asChoices.bounds(bounds)), sameFailure), {
+    ? await fc.check(fc.asyncProperty(workloadArb(asChoices.bounds(bounds)), sameFailure), {
         ...shrinkParams,
         examples: [[asChoices.workload]],
         numRuns: 1,
       })
-    : fc.check(fc.property(arb, sameFailure), {
+    : await fc.check(fc.asyncProperty(arb, sameFailure), {
         ...shrinkParams,
         seed: foundSeed,
         path: foundPath ?? undefined,
         numRuns: 1,
       });
   const shrunk = shrink.failed && shrink.counterexample ? shrink.counterexample[0] : original;
-  const { workload, tries } = minimizeWorkload(shrunk, (w) => !sameFailure(w));
+  const { workload, tries } = await minimizeWorkload(shrunk, async (w) => !(await sameFailure(w)));
   const execution = execute(workload, { ...exec, keepLog: true });
   const off = opts.faults.length > 0 ? execute(workload, { ...exec, faults: [] }).failure : undefined;
   return done({

@@ -47,14 +47,14 @@ function* smallerPrograms(p: ProcessProgram): Generator<ProcessProgram> {
 }
 
 /** Deletes greedily until no single deletion keeps `fails` true; `budget` caps the executions spent. */
-export function minimizeWorkload(w: Workload, fails: (w: Workload) => boolean, budget = 2000): { workload: Workload; tries: number } {
+export async function minimizeWorkload(w: Workload, fails: (w: Workload) => Promise<boolean>, budget = 2000): Promise<{ workload: Workload; tries: number }> {
   let best = w;
   let tries = 0;
   for (let progress = true; progress && tries < budget; ) {
     progress = false;
     for (const c of candidates(best)) {
       if (++tries > budget) break;
-      if (fails(c)) {
+      if (await fails(c)) {
         best = c;
         progress = true;
         break;

@@ -1,5 +1,6 @@
-// File helpers shared by the trace store and the CLI: never a half-written file, never a hang on odd paths.
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// File helpers shared by the trace store and the CLI: never a half-written file, never a hang on odd paths, and an
+// unusable output path refused before any work is done (checkOutputDir / checkOutputFile), not after it.
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** A path that cannot be created or written: the CLI reports it in one line with exit code 2. */
@@ -9,11 +10,21 @@ function reason(err: unknown): string {
   return err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : String(err);
 }
 
+/** A path as it goes into a one-line message: long ones are cut. */
+function shown(p: string): string {
+  return p.length > 120 ? `${p.slice(0, 60)}...${p.slice(-40)}` : p;
+}
+
+function nonEmpty(p: string, what: string): void {
+  if (p.trim() === '') throw new FileError(`${what} is an empty path; give a file or directory name`);
+}
+
 /**
- * Creates a directory and its missing parents one level at a time. (Node's recursive mkdir never returns on some
- * pseudo file systems such as /proc, so it is not used.)
+ * Creates a directory and its missing parents one level at a time; if one level fails, the levels it created are
+ * removed again. (Node's recursive mkdir never returns on some pseudo file systems such as /proc, so it is not used.)
  */
 export function ensureDir(dir: string): void {
+  nonEmpty(dir, 'the output directory');
   const missing: string[] = [];
   let d = resolve(dir);
   for (; !existsSync(d); d = dirname(d)) {
@@ -22,32 +33,67 @@ export function ensureDir(dir: string): void {
   }
   // the nearest existing ancestor must be a directory we may write into
   if (existsSync(d)) {
-    if (!statSync(d).isDirectory()) throw new FileError(`cannot create directory '${resolve(dir)}': '${d}' is a file; choose another path`);
+    if (!statSync(d).isDirectory()) throw new FileError(`cannot use '${shown(resolve(dir))}' as a directory: '${shown(d)}' is a file; choose another path`);
     try {
       accessSync(d, constants.W_OK);
     } catch (err) {
-      throw new FileError(`cannot write into '${d}' (${reason(err)}); choose a writable path`);
+      throw new FileError(`cannot write into '${shown(d)}' (${reason(err)}); choose a writable path`);
     }
   }
-  for (const d of missing.reverse()) {
+  const made: string[] = [];
+  for (const m of missing.reverse()) {
     try {
-      mkdirSync(d);
+      mkdirSync(m);
+      made.push(m);
     } catch (err) {
-      throw new FileError(`cannot create directory '${d}' (${reason(err)}); choose a writable path`);
+      for (const x of made.reverse()) rmdirSync(x);
+      throw new FileError(`cannot create directory '${shown(m)}' (${reason(err)}); choose a writable path`);
     }
   }
 }
 
-/** Writes to a temporary name beside the target, then renames it into place. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
+/** An output directory (hunt --out): created if missing, refused if it is a file or not writable. */
+export function checkOutputDir(dir: string): void {
   ensureDir(dir);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** Where a write to `path` lands: through a symbolic link to its target, so that the link survives. */
+function target(path: string): string {
+  try {
+    if (lstatSync(path).isSymbolicLink()) return realpathSync(path);
+  } catch {
+    // a dangling link or no file yet: written as named
+  }
+  return path;
+}
+
+/**
+ * An output file (--out, --html, --svg): its directory must exist (a mistyped directory is reported, not created),
+ * and if the file exists it must be a regular file (never a device such as /dev/full, never a directory).
+ */
+export function checkOutputFile(path: string, option = 'the output file'): void {
+  nonEmpty(path, option);
+  const t = target(path);
+  const dir = dirname(t);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FileError(`cannot write '${shown(path)}': directory '${shown(dir)}' does not exist; create it first`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new FileError(`cannot write into '${shown(dir)}' (${reason(err)}); choose a writable path`);
+  }
+  if (existsSync(t) && !statSync(t).isFile()) throw new FileError(`cannot write '${shown(path)}': it exists and is not a regular file; choose another path`);
+}
+
+/** Writes to a temporary name beside the target, then renames it into place (through a symbolic link). */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  checkOutputFile(path);
+  const t = target(path);
+  const tmp = join(dirname(t), `.${basename(t)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    renameSync(tmp, t);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new FileError(`cannot write '${path}' (${reason(err)}); choose a writable path`);
+    throw new FileError(`cannot write '${shown(path)}' (${reason(err)}); choose a writable path`);
   }
 }

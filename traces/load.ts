@@ -1,41 +1,94 @@
-// Loading a trace file: every way it can be unusable becomes one clear line naming the file and the field.
-import { readFileSync } from 'node:fs';
-import { TRACE_FORMAT, TRACE_VERSION, traceSchema, type Trace } from './schema.ts';
+// Loading a trace file: every way it can be unusable becomes one clear line naming the file and the field. The file
+// may come from anywhere (a bug report, a mailing list), so its size, nesting and every value are bounded first.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { TRACE_FORMAT, TRACE_LIMITS, TRACE_VERSION, traceSchema, type Trace } from './schema.ts';
 import type { Workload } from '../properties/workload.ts';
 
 export class TraceError extends Error {}
 
-export function parseTrace(text: string, where: string): Trace {
+/** Deepest JSON nesting a valid trace has is about 25 (four fork levels); anything far deeper is not a trace. */
+const MAX_NESTING = 64;
+
+/** Text from the file, shown in one line: control characters and anything past 80 characters are not echoed. */
+export function oneLine(s: string, max = 200): string {
+  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => (ch === '\n' || ch === '\r' || ch === '\t' ? ' ' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+}
+
+function nesting(v: unknown): number {
+  // iterative, so that a hostile nesting cannot overflow the stack here
+  let deepest = 0;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    deepest = Math.max(deepest, d);
+    if (deepest > MAX_NESTING) return deepest;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) stack.push([y, d + 1]);
+  }
+  return deepest;
+}
+
+export function parseTrace(raw: string, where: string): Trace {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // an editor's byte-order mark is not an error
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new TraceError(`${where}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    const why = err instanceof RangeError ? 'nested too deeply' : oneLine(err instanceof Error ? err.message : String(err), 120);
+    throw new TraceError(`${where}: not JSON (${why}); a trace is the JSON file a hunt saves`);
   }
-  if (typeof json === 'object' && json !== null) {
-    const o = json as Record<string, unknown>;
-    if (o.format !== TRACE_FORMAT) throw new TraceError(`${where}: not a vswap-check trace (field 'format' must be '${TRACE_FORMAT}')`);
-    if (o.version !== TRACE_VERSION)
-      throw new TraceError(`${where}: trace version ${String(o.version)} is not supported (this vswap-check reads version ${TRACE_VERSION})`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TraceError(`${where}: not a vswap-check trace (a trace is a JSON object)`);
+  const o = json as Record<string, unknown>;
+  if (o.format !== TRACE_FORMAT) throw new TraceError(`${where}: not a vswap-check trace (field 'format' must be '${TRACE_FORMAT}')`);
+  if (o.version !== TRACE_VERSION) {
+    const v = typeof o.version === 'number' ? `trace version ${o.version} is not supported` : `field 'version' must be the number ${TRACE_VERSION}, got ${oneLine(JSON.stringify(o.version) ?? 'nothing', 40)}`;
+    throw new TraceError(`${where}: ${v} (this vswap-check reads version ${TRACE_VERSION})`);
   }
+  if (nesting(json) > MAX_NESTING) throw new TraceError(`${where}: nested deeper than ${MAX_NESTING} levels: not a trace this tool writes`);
   const r = traceSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-    throw new TraceError(`${where}: field '${field}': ${issue.message}`);
+    throw new TraceError(`${where}: field '${oneLine(field, 120)}': ${oneLine(issue.message, 160)}`);
   }
   return r.data;
 }
 
-export function loadTrace(path: string): Trace {
-  let text: string;
+/** Reads at most TRACE_LIMITS.fileBytes (+1, to tell a too-large file): a device such as /dev/zero never ends. */
+function readBounded(path: string): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new TraceError(`${path}: cannot read (${code})`);
+    throw new TraceError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  return parseTrace(text, path);
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new TraceError(`${path}: is a directory, not a trace file`);
+    const cap = TRACE_LIMITS.fileBytes;
+    const buf = Buffer.alloc(Math.min(cap + 1, st.isFile() ? st.size + 1 : cap + 1));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) break;
+      let got: number;
+      try {
+        got = readSync(fd, buf, n, buf.length - n, null);
+      } catch (err) {
+        throw new TraceError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > cap) throw new TraceError(`${path}: larger than ${cap / 2 ** 20} MB: not a trace this tool writes`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadTrace(path: string): Trace {
+  return parseTrace(readBounded(path), path);
 }
 
 /** The trace's workload; a trace from before the designs existed is a v6 one. */

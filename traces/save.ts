@@ -21,6 +21,7 @@ export function saveTrace(dir: string, stem: string, t: Trace): string {
   try {
     writeFileSync(tmp, traceText(t));
   } catch (err) {
+    rmSync(tmp, { force: true });
     throw new FileError(`cannot write a trace in '${dir}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   try {

@@ -38,9 +38,11 @@ export function pairKey(a: string, b: string): string {
   return a <= b ? `${a}|${b}` : `${b}|${a}`;
 }
 
+// Counts saturate at 2^53 - 1 (what JSON numbers hold exactly), so that merging many records never yields a file
+// the reader refuses; a count that large means "reached", which is all a report needs of it.
 function addCounts<K extends string>(a: Readonly<Record<K, number>>, b: Readonly<Record<K, number>>): Record<K, number> {
   const sum = { ...a } as Record<K, number>;
-  for (const key of Object.keys(b) as K[]) sum[key] = (sum[key] ?? 0) + b[key];
+  for (const key of Object.keys(b) as K[]) sum[key] = Math.min(Number.MAX_SAFE_INTEGER, (sum[key] ?? 0) + b[key]);
   return sortKeys(sum);
 }
 

@@ -2,6 +2,7 @@
 // every state and every transition of both charts (a property whose workloads never reached, say, ZSWAP_WRITEBACK
 // would pass while checking nothing there). The one exception is by design: mainline has no virtual layer, so
 // swapoff puts pages back into the PTEs and frees their slots; no slot is ever re-pointed at its folio.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DesignName } from '../../impl/kernel/swap.ts';
 import { CHARTS } from '../../model/charts.ts';
@@ -13,8 +14,8 @@ const NOT_IN: Partial<Record<DesignName, readonly string[]>> = {
 };
 
 describe('workload generator coverage', () => {
-  it.each(['v6', 'ste', 'mainline'] as const)('a 600-run hunt of %s enters every state and takes every transition of both charts', (design) => {
-    const r = hunt({ seed: Number(process.env.VSWAP_SEED ?? 20261126), runs: 600, seconds: 120, strategy: 'mixed', faults: [], designs: [design] });
+  it.each(['v6', 'ste', 'mainline'] as const)('a 600-run hunt of %s enters every state and takes every transition of both charts', async (design) => {
+    const r = await hunt({ seed: fc.readConfigureGlobal().seed!, runs: 600, seconds: 120, strategy: 'mixed', faults: [], designs: [design] });
     expect(r.failure?.execution.failure ?? null).toBeNull();
     for (const chart of CHARTS) {
       const s = summarizeCoverage(r.coverage, chart);

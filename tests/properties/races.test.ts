@@ -82,10 +82,10 @@ describe('steering', () => {
     expect(favoured).toBeGreaterThan(20);
   });
 
-  it('is deterministic: the same seed steers the same way and reaches the same coverage', () => {
+  it('is deterministic: the same seed steers the same way and reaches the same coverage', async () => {
     const run = () => hunt({ seed: 11, runs: 600, seconds: 120, strategy: 'mixed', faults: [], steer: true });
-    const a = run();
-    const b = run();
+    const a = await run();
+    const b = await run();
     expect(b.steering).toEqual(a.steering);
     expect(b.coverage).toEqual(a.coverage);
     expect(a.steering.filter((s) => s.epochs > 0).length).toBeGreaterThan(3);

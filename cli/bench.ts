@@ -1,7 +1,7 @@
 // `vswap-check bench`: bug-finding power and speed per fault and strategy, and the cost of checking; prints a
 // Markdown report (BENCHMARKS.md is its committed output) or, with --json, one JSON object.
 import type { Command } from 'commander';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { FAULTS } from '../impl/kernel/faults.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
@@ -90,10 +90,12 @@ export function registerBench(program: Command): void {
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
     .option('--baseline', 'also measure detection without threads and lock-release invariants (before/after)')
     .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
+    .option('--workers <n>', "worker threads for the hunts (default: the machine's cores; the throughput rows are one thread's)", intOption('--workers', 1, 256), availableParallelism())
+    .option('--scaling-runs <n>', 'executions of the clean hunt timed on 1..workers threads (0: skip)', intOption('--scaling-runs', 0), 3000)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; json?: boolean; out?: string }) => {
+      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; workers: number; scalingRuns: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
         const designs = parseDesigns(o.design);
         const strategies = parseStrategies(o.strategy);
@@ -110,6 +112,8 @@ export function registerBench(program: Command): void {
           designs,
           baseline: o.baseline ?? false,
           raceSeconds: o.raceSeconds,
+          workers: o.workers,
+          scalingRuns: o.scalingRuns,
           onRow: (r, config) => {
             if (!o.json) process.stderr.write(`  ${r.fault} (${r.strategy}${config === 'baseline' ? ', baseline' : ''}): ${r.detected}/${seeds.length} detected, median ${fmt(r.medianSeconds)} s\n`);
           },
@@ -121,7 +125,8 @@ export function registerBench(program: Command): void {
         }
         const cmd =
           `npx vswap-check bench --seeds ${o.seeds} --budget ${o.budget} --shrink-seconds ${o.shrinkSeconds} --design ${o.design}` +
-          `${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${o.baseline ? ' --baseline' : ''} --race-seconds ${o.raceSeconds}${faults.map((f) => ` --fault ${f}`).join('')}`;
+          `${o.strategy !== 'all' ? ` --strategy ${o.strategy}` : ''}${o.baseline ? ' --baseline' : ''} --race-seconds ${o.raceSeconds}` +
+          ` --workers ${o.workers} --scaling-runs ${o.scalingRuns}${faults.map((f) => ` --fault ${f}`).join('')}`;
         const md = [
           '# vswap-check benchmarks',
           '',
@@ -164,6 +169,20 @@ export function registerBench(program: Command): void {
           '',
           `Peak RSS ${res.peakRssMiB.toFixed(0)} MiB. Designs run different workloads (each its own sample): compare steps/s, not executions/s. ` +
             '"checking cost" is checked time over bare time; "of which invariants" is checked time over checked time without the lock-release invariants (same workloads, same run).',
+          '',
+          `A bare generator step (the simulator's task switch and nothing else) runs at ${(res.generatorStepsPerSec / 1e6).toFixed(1)} M steps/s on this machine: ` +
+            `the checked rates above are ${res.throughput.map((t) => `${t.design} ${((100 * t.checkedStepsPerSec) / res.generatorStepsPerSec).toFixed(2)} %`).join(', ')} of that ceiling.`,
+          '',
+          ...(res.scaling.length
+            ? [
+                `## Workers: the same clean hunt (${o.scalingRuns} executions, seed ${seeds[0]}) on 1..${o.workers} worker threads, each pool warmed up`,
+                '',
+                '| workers | executions | seconds | exec/s | steps/s | speedup over 1 |',
+                '|---|---|---|---|---|---|',
+                ...res.scaling.map((s) => `| ${s.workers} | ${s.executions} | ${s.seconds.toFixed(1)} | ${s.execPerSec.toFixed(0)} | ${s.stepsPerSec.toFixed(0)} | ${s.speedup.toFixed(2)}× |`),
+                '',
+              ]
+            : []),
           '',
         ].join('\n');
         process.stdout.write(md);

@@ -2,6 +2,7 @@
 // figures, locking per operation, throughput, bugs found - as Markdown (COMPARE.md), HTML with Vega-Lite plots, or
 // JSON.
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { cpus } from 'node:os';
 import type { TopLevelSpec } from 'vega-lite';
@@ -15,6 +16,7 @@ import { intOption } from './options.ts';
 import { plotSvg } from './plots.ts';
 
 interface CompareCliOptions {
+  workers: number;
   design: string;
   seeds: number;
   budget: number;
@@ -318,6 +320,7 @@ export function registerCompare(program: Command): void {
     .option('--budget <s>', 'seconds of the hunt on the correct code, per design', intOption('--budget', 1, 3600), 30)
     .option('--fault-budget <s>', 'seconds per seed to find each fault', intOption('--fault-budget', 1, 3600), 10)
     .option('--throughput-runs <n>', 'generated workloads for the throughput figure', intOption('--throughput-runs', 1), 200)
+    .option('--workers <n>', "worker threads for the hunts (default: the machine's cores)", intOption('--workers', 1, 256), availableParallelism())
     .option('--out <file>', 'write the Markdown report here (e.g. COMPARE.md)')
     .option('--html <file>', 'write the HTML report with plots here (e.g. compare.html)')
     .option('--json', 'print one JSON object instead of Markdown')
@@ -338,6 +341,7 @@ async function runCompareCommand(o: CompareCliOptions): Promise<number> {
     budgetSeconds: o.budget,
     faultSeconds: o.faultBudget,
     throughputRuns: o.throughputRuns,
+    workers: o.workers,
     onProgress: (what, done, total) => {
       if (bar) {
         if (done === 1) bar.start(total, 0, { what });
@@ -350,7 +354,7 @@ async function runCompareCommand(o: CompareCliOptions): Promise<number> {
   bar?.stop();
   const wall = (performance.now() - t0) / 1000;
   const cmd =
-    `npx vswap-check compare --design ${o.design} --seeds ${o.seeds} --budget ${o.budget} --fault-budget ${o.faultBudget} --throughput-runs ${o.throughputRuns}` +
+    `npx vswap-check compare --design ${o.design} --seeds ${o.seeds} --budget ${o.budget} --fault-budget ${o.faultBudget} --throughput-runs ${o.throughputRuns} --workers ${o.workers}` +
     `${o.out ? ` --out ${o.out}` : ''}${o.html ? ` --html ${o.html}` : ''}`;
   const md = compareMarkdown(res, cmd, wall, { seeds, budget: o.budget, faultBudget: o.faultBudget });
   if (o.out) writeFileAtomic(o.out, md);

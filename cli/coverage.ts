@@ -11,7 +11,7 @@ import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CliError, action } from './errors.ts';
 import { checkOutputFile, writeFileAtomic } from './files.ts';
 
-function readRecord(path: string): CoverageRecord {
+export function readRecord(path: string): CoverageRecord {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,6 +1,7 @@
 // `vswap-check hunt`: a randomized campaign with a progress bar; on failure shrink, save the trace, print the exact
 // replay command and exit 1; always write coverage.json and coverage.html to the output directory.
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { join, relative, resolve } from 'node:path';
 import { coverageToJSON } from '../model/coverage/coverageJson.ts';
@@ -18,6 +19,7 @@ import { parseFaults } from './faults.ts';
 import { checkOutputDir, checkOutputFile, writeFileAtomic } from './files.ts';
 import { collect, intOption } from './options.ts';
 import { DESIGN_HELP, designsForFaults, parseDesigns } from './designs.ts';
+import { SUMMARY_FORMAT, type HuntSummary } from './summary.ts';
 
 interface HuntCliOptions {
   design: string;
@@ -32,6 +34,19 @@ interface HuntCliOptions {
   lockdep: boolean;
   steer?: boolean;
   shrinkSeconds: number;
+  workers: number;
+  shard?: { index: number; count: number };
+}
+
+/** `--shard i/n`: the i-th (1-based) of n slices. */
+export function shardOption(value: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n < 1 || n > 10_000 || i < 1 || i > n) {
+    throw new CliError(`--shard must be i/n with 1 <= i <= n <= 10000 (e.g. 2/4 for the second of four CI jobs), got '${value}'`);
+  }
+  return { index: i - 1, count: n };
 }
 
 export function registerHunt(program: Command): void {
@@ -48,6 +63,8 @@ export function registerHunt(program: Command): void {
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--steer', 'steer the op mix towards unseen race coverage (profiles picked by a bandit; see BENCHMARKS.md)')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
+    .option('--workers <n>', 'worker threads running executions (default: the machine\'s cores)', intOption('--workers', 1, 256), availableParallelism())
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the executions (a CI matrix job; merge the outputs with vswap-check merge)', shardOption)
     .option('--json', 'print one JSON summary object instead of text')
     .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
     .action(action(runHuntCommand));
@@ -59,7 +76,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   const designs = designsForFaults(parseDesigns(o.design), faults);
   // refuse an unusable output directory before the search, not after it
   checkOutputDir(o.out);
-  for (const f of ['coverage.json', 'coverage.html']) checkOutputFile(join(o.out, f));
+  for (const f of ['coverage.json', 'coverage.html', 'summary.json']) checkOutputFile(join(o.out, f));
 
   const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
   // Ctrl-C: the first stops the hunt (search or shrink) and saves what it has; a second quits at once
@@ -81,7 +98,8 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   };
   say(
     `seed ${seed}, design ${designs.join(',')}${faults.length ? `, faults: ${faults.join(', ')}` : ''}, strategy ${o.strategy}, ` +
-      `budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s` +
+      `budget ${o.runs ? `${o.runs} runs / ` : ''}${o.seconds}s, ${o.workers} worker${o.workers > 1 ? 's' : ''}` +
+      (o.shard ? `, shard ${o.shard.index + 1}/${o.shard.count}` : '') +
       // the time budget ends the search after however many executions this machine manages in it
       (o.runs ? '' : ' (repeatable only with --runs: with a time budget alone, the executions depend on the machine speed)'),
   );
@@ -89,7 +107,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   const tty = !o.json && process.stderr.isTTY;
   bar = tty
     ? new SingleBar(
-        { format: ' {phase} |{bar}| {percentage}% {executions} runs ({designs}), {failures} failing, {sps} steps/s', hideCursor: true, etaBuffer: 50 },
+        { format: ` {phase} |{bar}| {percentage}% {executions} runs ({designs}) on ${o.workers} worker${o.workers > 1 ? 's' : ''}, {failures} failing, {sps} steps/s`, hideCursor: true, etaBuffer: 50 },
         Presets.shades_classic,
       )
     : null;
@@ -129,6 +147,8 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         steer: o.steer ?? false,
         shrinkSeconds: o.shrinkSeconds,
         signal: stop.signal,
+        workers: o.workers,
+        ...(o.shard ? { shard: o.shard } : {}),
       },
       onProgress,
     );
@@ -160,7 +180,24 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
   }
+  const summary: HuntSummary = {
+    format: SUMMARY_FORMAT,
+    version: 1,
+    seed,
+    designs,
+    faults: [...faults],
+    runs: o.runs ?? null,
+    shard: o.shard ? `${o.shard.index + 1}/${o.shard.count}` : null,
+    workers: o.workers,
+    executions: result.executions,
+    steps: result.steps,
+    perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
+    seconds: +(result.elapsedMs / 1000).toFixed(2),
+    interrupted: result.interrupted ?? null,
+    failure: f?.execution.failure ? { index: f.index, kind: f.execution.failure.kind, message: f.execution.failure.message, trace: tracePath } : null,
+  };
   try {
+    writeFileAtomic(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
     writeFileAtomic(join(o.out, 'coverage.json'), coverageToJSON(result.coverage));
     writeFileAtomic(join(o.out, 'coverage.html'), await coverageHtml(result.coverage, { title: `vswap-check hunt, seed ${seed}`, raceEntries: ENTRY_POINTS }));
   } catch (err) {
@@ -198,8 +235,12 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         steps: result.steps,
         perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
         seconds: +(result.elapsedMs / 1000).toFixed(2),
+        workers: o.workers,
+        ...(o.shard ? { shard: summary.shard } : {}),
+        peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
         ...(result.interrupted ? { interrupted: result.interrupted } : {}),
         failures: f ? 1 : 0,
+        failureIndex: f ? f.index : null,
         failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
         ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
         coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
@@ -211,7 +252,10 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     );
   } else {
     say('');
-    say(`${result.executions} executions (${perDesign(result.perDesign)}), ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s`);
+    say(
+      `${result.executions} executions (${perDesign(result.perDesign)}), ${result.steps} steps in ${(result.elapsedMs / 1000).toFixed(1)}s` +
+        (f ? `; the first failing one is execution ${f.index}` : ''),
+    );
     say(coverageText(result.coverage) + raceText(result.coverage.races, ENTRY_POINTS));
     if (o.steer) {
       const used = result.steering.filter((s) => s.epochs > 0).map((s) => `${s.profile} ${s.executions} runs/${s.newKeys} new`);

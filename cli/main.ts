@@ -7,6 +7,7 @@ import { registerCompare } from './compare.ts';
 import { registerCoverage } from './coverage.ts';
 import { registerFaults } from './faults.ts';
 import { registerHunt } from './hunt.ts';
+import { registerMerge } from './merge.ts';
 import { registerReplay } from './replay.ts';
 
 // A reader piping into `head` closes stdout early: that is not an error.
@@ -28,6 +29,7 @@ program
 registerHunt(program);
 registerReplay(program);
 registerCoverage(program);
+registerMerge(program);
 registerChart(program);
 registerFaults(program);
 registerBench(program);

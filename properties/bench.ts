@@ -7,7 +7,8 @@ import { FAULTS, FAULT_NAMES, expectedKinds, type FaultName } from '../impl/kern
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb } from './arbitraries.ts';
 import { execute } from './execute.ts';
-import { hunt, huntDesigns } from './hunt.ts';
+import type { Piscina } from 'piscina';
+import { createHuntPool, hunt, huntDesigns } from './hunt.ts';
 import { workloadSize } from './workload.ts';
 import { raceSummary } from './races.ts';
 
@@ -77,6 +78,12 @@ export interface BenchOptions {
   /** Seconds of each race-coverage hunt (with and without steering, per seed); 0 skips them. */
   readonly raceSeconds?: number;
   readonly onRow?: (row: DetectionRow, config: BenchConfig) => void;
+  /** Worker threads for the hunts (default 1); the throughput rows are always one thread's. */
+  readonly workers?: number;
+  /** The pool the hunts run on (runBench makes one when workers > 1). */
+  readonly pool?: Piscina;
+  /** Runs of each hunt in the worker-scaling table (0 skips it). */
+  readonly scalingRuns?: number;
 }
 
 const median = (xs: number[]): number | null => {
@@ -94,16 +101,14 @@ export async function detectionRow(fault: FaultName, strategy: Strategy, opts: B
   for (const seed of opts.seeds) {
     const t0 = performance.now();
     let foundMs = -1;
-    let foundAt = 0;
     const designs = opts.designs ?? DESIGN_NAMES;
     const base = config === 'baseline' ? { invariants: false, bounds: { maxThreads: 0 } } : {};
-    const r = await hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...base }, (p) => {
-      if (foundMs < 0 && p.failures > 0) {
-        foundMs = performance.now() - t0;
-        foundAt = p.executions;
-      }
+    const r = await hunt({ seed, seconds: opts.budgetSeconds, strategy, faults: [fault], designs, shrinkSeconds: opts.shrinkSeconds, ...(opts.pool ? { pool: opts.pool } : {}), ...base }, (p) => {
+      if (foundMs < 0 && p.failures > 0) foundMs = performance.now() - t0;
     });
     const f = r.failure;
+    // executions to detection: the failing execution's index, the same whatever the number of workers
+    const foundAt = f ? f.index + 1 : 0;
     const kind = f?.execution.failure?.kind ?? null;
     samples.push({
       seed,
@@ -170,8 +175,8 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
 }
 
 /** Race coverage reached by a hunt on the correct code, with and without steering. */
-export async function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[]): Promise<RaceRow> {
-  const r = await hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1 });
+export async function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[], pool?: Piscina): Promise<RaceRow> {
+  const r = await hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1, ...(pool ? { pool } : {}) });
   const s = raceSummary(r.coverage.races);
   return { seed, steer, executions: r.executions, cluster: s.cluster, slot: s.slot, pairs: s.total, contention: s.contention };
 }
@@ -183,28 +188,82 @@ export interface BenchResult {
   readonly races: RaceRow[];
   readonly throughput: ThroughputRow[];
   readonly peakRssMiB: number;
+  /** Executions/s of the same clean hunt on 1..cores workers. */
+  readonly scaling: ScalingRow[];
+  /** A bare generator step (the simulator's task switch, nothing else) per second: the ceiling of steps/s. */
+  readonly generatorStepsPerSec: number;
+}
+
+export interface ScalingRow {
+  readonly workers: number;
+  readonly executions: number;
+  readonly seconds: number;
+  readonly execPerSec: number;
+  readonly stepsPerSec: number;
+  /** Executions/s over one worker's. */
+  readonly speedup: number;
+}
+
+/** The same clean hunt (seed, runs) on each number of workers, each pool warmed up first (threads load the port). */
+export async function scaling(runs: number, seed: number, upTo: number): Promise<ScalingRow[]> {
+  const rows: ScalingRow[] = [];
+  for (let w = 1; w <= upTo; w++) {
+    const pool = w > 1 ? createHuntPool(w) : undefined;
+    try {
+      await hunt({ seed: seed + 1, runs: 16 * w, seconds: 600, strategy: 'mixed', faults: [], ...(pool ? { pool } : {}) });
+      const r = await hunt({ seed, runs, seconds: 3600, strategy: 'mixed', faults: [], ...(pool ? { pool } : {}) });
+      const seconds = r.elapsedMs / 1000;
+      rows.push({ workers: w, executions: r.executions, seconds, execPerSec: r.executions / seconds, stepsPerSec: r.steps / seconds, speedup: r.executions / seconds / (rows[0] ? rows[0].execPerSec : r.executions / seconds) });
+    } finally {
+      await pool?.destroy();
+    }
+  }
+  return rows;
+}
+
+/** The ceiling: steps/s of a bare generator resumed in a loop, as the simulator resumes a task at each step. */
+export function generatorStepsPerSec(steps = 20_000_000): number {
+  function* task(): Generator<number, void, void> {
+    for (let i = 0; ; i++) yield i;
+  }
+  const g = task();
+  let sink = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) sink += g.next().value as number;
+  const ms = performance.now() - t0;
+  if (sink < 0) throw new Error('unreachable');
+  return (steps * 1000) / ms;
 }
 
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const detection: DetectionRow[] = [];
   const baseline: DetectionRow[] = [];
   const designs = opts.designs ?? DESIGN_NAMES;
-  for (const fault of (opts.faults.length ? opts.faults : FAULT_NAMES).filter((f) => huntDesigns(designs, [f]).length > 0)) {
-    for (const strategy of opts.strategies) {
-      const row = await detectionRow(fault, strategy, opts);
-      detection.push(row);
-      opts.onRow?.(row, 'full');
-      if (opts.baseline) {
-        const b = await detectionRow(fault, strategy, opts, 'baseline');
-        baseline.push(b);
-        opts.onRow?.(b, 'baseline');
+  const owned = !opts.pool && (opts.workers ?? 1) > 1 ? createHuntPool(opts.workers!) : undefined;
+  const pool = opts.pool ?? owned;
+  opts = { ...opts, ...(pool ? { pool } : {}) };
+  try {
+    for (const fault of (opts.faults.length ? opts.faults : FAULT_NAMES).filter((f) => huntDesigns(designs, [f]).length > 0)) {
+      for (const strategy of opts.strategies) {
+        const row = await detectionRow(fault, strategy, opts);
+        detection.push(row);
+        opts.onRow?.(row, 'full');
+        if (opts.baseline) {
+          const b = await detectionRow(fault, strategy, opts, 'baseline');
+          baseline.push(b);
+          opts.onRow?.(b, 'baseline');
+        }
       }
     }
+    const races: RaceRow[] = [];
+    if (opts.raceSeconds) {
+      for (const seed of opts.seeds) for (const steer of [true, false]) races.push(await raceRow(seed, opts.raceSeconds, steer, designs, pool));
+    }
+    const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
+    const ceiling = generatorStepsPerSec();
+    const scale = opts.scalingRuns ? await scaling(opts.scalingRuns, opts.seeds[0] ?? 1, Math.max(1, opts.workers ?? 1)) : [];
+    return { detection, baseline, races, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024, scaling: scale, generatorStepsPerSec: ceiling };
+  } finally {
+    await owned?.destroy();
   }
-  const races: RaceRow[] = [];
-  if (opts.raceSeconds) {
-    for (const seed of opts.seeds) for (const steer of [true, false]) races.push(await raceRow(seed, opts.raceSeconds, steer, designs));
-  }
-  const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
-  return { detection, baseline, races, throughput: tp, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
 }

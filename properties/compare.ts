@@ -9,7 +9,7 @@ import { World } from '../impl/world/index.ts';
 import * as ops from '../impl/world/ops.ts';
 import { FAULT_NAMES, faultSpec } from '../impl/kernel/faults.ts';
 import { detectionRow, throughput, type ThroughputRow } from './bench.ts';
-import { hunt } from './hunt.ts';
+import { createHuntPool, hunt } from './hunt.ts';
 
 /** Pages of a 32 GB swapfile of 4 KiB pages. */
 export const SLOTS_32G = (32 * 2 ** 30) / 4096;
@@ -259,6 +259,8 @@ export interface CompareOptions {
   readonly faultSeconds: number;
   readonly throughputRuns: number;
   readonly onProgress?: (what: string, done: number, total: number) => void;
+  /** Worker threads for the hunts (default 1); throughput is always one thread's. */
+  readonly workers?: number;
 }
 
 export interface CompareResult {
@@ -295,17 +297,22 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
     return t;
   });
   const bugs: BugRow[] = [];
-  for (const d of o.designs) {
-    const h = await hunt({ seed: o.seeds[0] ?? 1, seconds: o.budgetSeconds, strategy: 'mixed', faults: [], designs: [d], shrinkSeconds: 10 });
-    tick(`hunt ${d}`);
-    const f = h.failure?.execution.failure;
-    const faults: BugRow['faults'][number][] = [];
-    for (const fault of faultsOf(d)) {
-      const row = await detectionRow(fault, 'mixed', { seeds: o.seeds, budgetSeconds: o.faultSeconds, strategies: ['mixed'], faults: [fault], throughputRuns: 0, shrinkSeconds: 2, designs: [d] });
-      tick(`${d}: ${fault}`);
-      faults.push({ fault, detected: row.detected, seeds: o.seeds.length, medianExecutions: row.medianExecutions });
+  const pool = (o.workers ?? 1) > 1 ? createHuntPool(o.workers!) : undefined;
+  try {
+    for (const d of o.designs) {
+      const h = await hunt({ seed: o.seeds[0] ?? 1, seconds: o.budgetSeconds, strategy: 'mixed', faults: [], designs: [d], shrinkSeconds: 10, ...(pool ? { pool } : {}) });
+      tick(`hunt ${d}`);
+      const f = h.failure?.execution.failure;
+      const faults: BugRow['faults'][number][] = [];
+      for (const fault of faultsOf(d)) {
+        const row = await detectionRow(fault, 'mixed', { seeds: o.seeds, budgetSeconds: o.faultSeconds, strategies: ['mixed'], faults: [fault], throughputRuns: 0, shrinkSeconds: 2, designs: [d], ...(pool ? { pool } : {}) });
+        tick(`${d}: ${fault}`);
+        faults.push({ fault, detected: row.detected, seeds: o.seeds.length, medianExecutions: row.medianExecutions });
+      }
+      bugs.push({ design: d, executions: h.executions, steps: h.steps, failure: f ? `${f.kind}: ${f.message}` : null, faults });
     }
-    bugs.push({ design: d, executions: h.executions, steps: h.steps, failure: f ? `${f.kind}: ${f.message}` : null, faults });
+  } finally {
+    await pool?.destroy();
   }
   return { metadata, locking, throughput: throughputRows, bugs, lockdep };
 }

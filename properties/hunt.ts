@@ -1,19 +1,21 @@
 // The hunt: a randomized campaign over generated workloads and schedules, then shrinking of the first failure.
-// The search runs in epochs of fast-check runs, each with one op-mix profile, which steering (--steer) picks by the
-// race coverage each profile finds (properties/steer.ts; without it every epoch uses the default mix). It stops at
-// the first failure (endOnFailure); the shrink replays it from its epoch's {seed, path} and keeps only smaller
-// workloads that fail with the SAME kind (no slipping to another bug on the way down).
+// Execution i draws its workload from (seed, i) alone (properties/batch.ts), so the search can run on a pool of
+// worker threads or be split into shards and still find the same first failure. It runs in epochs of EPOCH_RUNS
+// executions, each with one op-mix profile, which steering (--steer) picks by the race coverage each profile finds
+// (properties/steer.ts; without it every epoch uses the default mix). It stops at the first failure; the shrink
+// replays that execution from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no
+// slipping to another bug on the way down).
 import fc from 'fast-check';
 import { FAULTS, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
-import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
-import type { CoverageRecord } from '../model/coverage/coverageRecord.ts';
+import { Piscina } from 'piscina';
+import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/coverage/coverageRecord.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
+import { executionArb, executionPoint, executionWorkload, runBatch, type BatchResult, type BatchTask } from './batch.ts';
 import { execute, type Execution, type ExecuteOptions } from './execute.ts';
 import { minimizeWorkload } from './minimize.ts';
-import { RaceRecorder } from './races.ts';
-import { EPOCH_RUNS, PROFILES, Steering, epochSeed } from './steer.ts';
+import { EPOCH_RUNS, PROFILES, Steering } from './steer.ts';
 import type { Workload } from './workload.ts';
 
 export interface HuntOptions {
@@ -42,6 +44,17 @@ export interface HuntOptions {
    * The hunt gives the event loop a turn every 50 ms so that the abort can arrive.
    */
   readonly signal?: AbortSignal;
+  /** Worker threads running executions (default 1: inline, no pool). The first failure is the same for any number. */
+  readonly workers?: number;
+  /** Run only the index-th (0-based) of `count` disjoint slices of the execution indices (a CI matrix job). */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** A pool to run on (from createHuntPool), kept across hunts (bench, compare): it is not destroyed here. */
+  readonly pool?: Piscina;
+}
+
+/** A pool of worker threads for hunts; its threads start once and load the port once. */
+export function createHuntPool(workers: number): Piscina {
+  return new Piscina({ filename: new URL('./pool-worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
 }
 
 /** Executions per design. */
@@ -62,6 +75,8 @@ export interface HuntProgress {
 }
 
 export interface HuntFailure {
+  /** The failing execution's index (global, across shards): the same whatever the number of workers. */
+  readonly index: number;
   readonly workload: Workload;
   readonly execution: Execution;
   /** The first failing workload's size before shrinking, for the report. */
@@ -88,6 +103,18 @@ export interface HuntResult {
   readonly steering: Steering['stats'];
   /** Set when opts.signal stopped the hunt: in the search, or in the shrink (the failure is then not fully shrunk). */
   readonly interrupted?: 'search' | 'shrink';
+}
+
+/** Chart and race coverage of the batches that start before slice position `end`. */
+function mergedUpTo(done: readonly { start: number; result: BatchResult }[], end: number): CoverageRecord {
+  return done.filter((d) => d.start < end).reduce((c, d) => mergeCoverage(c, d.result.coverage), emptyCoverage());
+}
+
+/** Distinct race-coverage keys of a record (for steering: what is new). */
+function raceKeys(r: CoverageRecord['races']): Set<string> {
+  const out = new Set<string>();
+  if (r) for (const kind of ['cluster', 'slot', 'contention'] as const) for (const k of Object.keys(r[kind])) out.add(`${kind}:${k}`);
+  return out;
 }
 
 /** Lets the event loop run (signal handlers, progress) at most every 50 ms of the hunt's synchronous work. */
@@ -133,74 +160,133 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
     strategy: opts.strategy,
     ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
   };
-  const recorder = new CoverageRecorder();
-  const races = new RaceRecorder();
   const exec = { faults: opts.faults, lockdep: opts.lockdep ?? true, invariants: opts.invariants ?? true };
+  let coverage: CoverageRecord = emptyCoverage();
   let executions = 0;
   let steps = 0;
   let failures = 0;
   let phase: HuntProgress['phase'] = 'search';
   const perDesign: DesignCounts = { v6: 0, ste: 0, mainline: 0 };
-  const tick = (e: Execution, design: DesignName): void => {
+  const progress = (): void => onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase, perDesign });
+  const tick = (e: Execution): void => {
     executions++;
     steps += e.steps;
-    if (phase === 'search') perDesign[design]++;
     if (!e.ok) failures++;
-    onProgress?.({ executions, steps, failures, elapsedMs: performance.now() - start, phase, perDesign });
+    progress();
   };
 
+  // The search: this shard's slice of the execution indices (k-th position: shard.index + k * shard.count), in
+  // batches, on a pool of worker threads or inline. Epochs of EPOCH_RUNS positions share one profile; with
+  // steering, an epoch's profile is picked once every earlier epoch has reported (so the choice is deterministic).
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  const workers = opts.pool ? opts.pool.options.maxThreads : Math.max(1, opts.workers ?? 1);
   const steering = new Steering(opts.steer ? PROFILES : PROFILES.slice(0, 1));
   const budgetMs = (opts.seconds ?? 60) * 1000;
-  const maxRuns = opts.runs ?? Number.POSITIVE_INFINITY;
-  let found: { arb: fc.Arbitrary<Workload>; seed: number; path: string | null; workload: Workload } | null = null;
-  for (let epoch = 0; found === null && executions < maxRuns; epoch++) {
-    const left = budgetMs - (performance.now() - start);
-    if (left <= 0) break;
-    const profile = steering.pick();
-    const arb = workloadArb({ ...bounds, mix: steering.profiles[profile]!.mix });
-    const seed = epochSeed(opts.seed, epoch);
-    const keysBefore = races.keys().size;
-    const runsBefore = executions;
-    const search = await fc.check(
-      fc.asyncProperty(arb, async (w) => {
-        await breathe();
-        if (stopped()) return true; // the rest of the epoch is skipped
-        const e = execute(w, { ...exec, coverage: recorder, races });
-        tick(e, w.config.design);
-        return e.ok;
-      }),
-      { seed, numRuns: Math.min(EPOCH_RUNS, maxRuns - executions), interruptAfterTimeLimit: left, markInterruptAsFailure: false, endOnFailure: true },
-    );
-    steering.update(profile, races.keys().size - keysBefore, executions - runsBefore);
-    if (search.failed && search.counterexample !== null) {
-      found = { arb, seed, path: search.counterexamplePath, workload: search.counterexample[0] };
-    } else if (search.interrupted || stopped()) {
-      break;
+  const positions = opts.runs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.ceil((opts.runs - shard.index) / shard.count));
+  const globalIndex = (k: number): number => shard.index + k * shard.count;
+  const batchBounds: Omit<WorkloadBounds, 'mix'> = bounds;
+  const pool = opts.pool ?? (workers > 1 ? createHuntPool(workers) : null);
+  const batchSize = pool ? 16 : 4;
+  const done: { start: number; result: BatchResult }[] = [];
+  let firstFail = Number.POSITIVE_INFINITY; // slice position of the earliest failure seen
+  const timeUp = (): boolean => performance.now() - start >= budgetMs;
+  const epochProfile: number[] = [];
+  const keysOf = (c: CoverageRecord): Set<string> => raceKeys(c.races);
+
+  const runOne = async (k: number, size: number, profile: number): Promise<void> => {
+    const task: BatchTask = { seed: opts.seed, indices: Array.from({ length: size }, (_, j) => globalIndex(k + j)), profile, bounds: batchBounds, ...exec };
+    let result: BatchResult;
+    if (pool) {
+      result = (await pool.run(task)) as BatchResult;
+      executions += result.ran;
+      steps += result.steps;
+      if (result.failure) failures++;
+      progress();
+    } else {
+      result = runBatch(task, tick);
+      await breathe();
     }
+    done.push({ start: k, result });
+    if (result.failure) firstFail = Math.min(firstFail, k + result.ran - 1);
+  };
+
+  try {
+    let k = 0;
+    const inflight = new Set<Promise<void>>();
+    for (let epoch = 0; k < positions && firstFail === Number.POSITIVE_INFINITY && !stopped() && !timeUp(); epoch++) {
+      const epochEnd = Math.min(positions, (epoch + 1) * EPOCH_RUNS);
+      if (opts.steer) {
+        // the bandit needs every earlier epoch's coverage
+        await Promise.all(inflight);
+        if (epoch > 0) {
+          const prev = epoch - 1;
+          const before = keysOf(mergedUpTo(done, prev * EPOCH_RUNS)).size;
+          const after = keysOf(mergedUpTo(done, epoch * EPOCH_RUNS)).size;
+          steering.update(epochProfile[prev]!, after - before, Math.min(EPOCH_RUNS, k - prev * EPOCH_RUNS));
+        }
+        if (firstFail !== Number.POSITIVE_INFINITY) break;
+      }
+      const profile = opts.steer ? steering.pick() : 0;
+      epochProfile[epoch] = profile;
+      while (k < epochEnd && firstFail === Number.POSITIVE_INFINITY && !stopped() && !timeUp()) {
+        const size = Math.min(batchSize, epochEnd - k);
+        const p = runOne(k, size, profile);
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+        k += size;
+        if (inflight.size >= workers * 2) await Promise.race(inflight);
+      }
+    }
+    await Promise.all(inflight);
+    // the last epoch's reward, for the report
+    const last = epochProfile.length - 1;
+    if (opts.steer && last >= 0) {
+      const before = keysOf(mergedUpTo(done, last * EPOCH_RUNS)).size;
+      steering.update(epochProfile[last]!, keysOf(mergedUpTo(done, k)).size - before, k - last * EPOCH_RUNS);
+    }
+  } finally {
+    if (pool && pool !== opts.pool) await pool.destroy();
   }
-  const done = (failure: HuntFailure | null, interrupted: HuntResult['interrupted'] = stopped() ? (failure ? 'shrink' : 'search') : undefined): HuntResult => ({
+
+  // What the search reports: every batch up to the earliest failure (later ones ran only because of the pool).
+  done.sort((a, b) => a.start - b.start);
+  const kept = done.filter((d) => d.start <= firstFail);
+  executions = 0;
+  steps = 0;
+  for (const d of kept) {
+    executions += d.result.ran;
+    steps += d.result.steps;
+    for (const x of DESIGN_NAMES) perDesign[x] += d.result.perDesign[x];
+    coverage = mergeCoverage(coverage, d.result.coverage);
+  }
+  failures = firstFail === Number.POSITIVE_INFINITY ? 0 : 1;
+  const searchCoverage = coverage;
+  const finish = (failure: HuntFailure | null, interrupted: HuntResult['interrupted'] = stopped() ? (failure ? 'shrink' : 'search') : undefined): HuntResult => ({
     executions,
     steps,
     elapsedMs: performance.now() - start,
-    coverage: { ...recorder.toRecord(), races: races.toRecord() },
+    coverage: searchCoverage,
     failure,
     perDesign,
     steering: steering.stats,
     ...(interrupted ? { interrupted } : {}),
   });
-  if (found === null) return done(null);
-  const { arb, seed: foundSeed, path: foundPath } = found;
-
-  const original = found.workload;
+  if (firstFail === Number.POSITIVE_INFINITY) return finish(null);
+  const failing = kept.find((d) => d.result.failure && d.start + d.result.ran - 1 === firstFail)!.result.failure!;
+  const foundProfile = epochProfile[Math.floor(firstFail / EPOCH_RUNS)]!;
+  const arb = executionArb(batchBounds, foundProfile);
+  const { seed: foundSeed, path: foundPath } = executionPoint(opts.seed, failing.index);
+  const original = executionWorkload(arb, opts.seed, failing.index);
   const first = execute(original, exec);
   const kind = first.failure?.kind;
+  if (kind !== failing.kind) throw new Error(`execution ${failing.index} regenerated from its seed ran differently (${kind ?? 'clean'}, not ${failing.kind})`);
   phase = 'shrink';
   // stopped: every candidate counts as not failing, so the shrink ends with the smallest failing workload so far
   const sameFailure = async (w: Workload): Promise<boolean> => {
     await breathe();
     if (stopped()) return true;
     const e = execute(w, exec);
-    tick(e, w.config.design);
+    tick(e);
     return e.ok || e.failure?.kind !== kind;
   };
   const shrinkParams = { interruptAfterTimeLimit: (opts.shrinkSeconds ?? 60) * 1000, markInterruptAsFailure: false };
@@ -223,7 +309,8 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
   const { workload, tries } = await minimizeWorkload(shrunk, async (w) => !(await sameFailure(w)));
   const execution = execute(workload, { ...exec, keepLog: true });
   const off = opts.faults.length > 0 ? execute(workload, { ...exec, faults: [] }).failure : undefined;
-  return done({
+  return finish({
+    index: failing.index,
     workload,
     execution,
     original,

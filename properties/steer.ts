@@ -1,7 +1,7 @@
 // Steering: the hunt runs in epochs, each drawing its workloads with one profile (an op mix), and a UCB1 bandit
 // picks the next epoch's profile by how many race-coverage keys (entry-point pairs on a cluster or slot, lock
 // contentions) each profile has been finding that nobody had reached before. Everything is deterministic: the
-// bandit's choices depend only on what the runs reached, and each epoch's seed on the hunt's seed.
+// bandit's choices depend only on what the runs reached, and each execution's workload on the hunt's seed and its index.
 import { DEFAULT_MIX, type OpMix } from './arbitraries.ts';
 
 export interface Profile {
@@ -26,11 +26,6 @@ export const PROFILES: readonly Profile[] = [
 
 /** Executions per epoch. */
 export const EPOCH_RUNS = 50;
-
-/** Each epoch's fast-check seed, derived from the hunt's. */
-export function epochSeed(seed: number, epoch: number): number {
-  return (Math.imul(epoch + 1, 0x9e3779b1) ^ seed) >>> 0;
-}
 
 /** UCB1 over the profiles, rewarded with the new keys an epoch found (capped, per epoch). */
 export class Steering {

@@ -22,7 +22,7 @@ describe('vswap-check hunt and replay', () => {
     expect(summary.executions).toBeGreaterThan(0);
     trace = summary.trace;
     expect(readdirSync(join(out, 'failures'))).toHaveLength(1);
-    expect(readdirSync(out).sort()).toEqual(['coverage.html', 'coverage.json', 'failures']);
+    expect(readdirSync(out).sort()).toEqual(['coverage.html', 'coverage.json', 'failures', 'summary.json']);
   });
 
   it('replay reproduces it (exit 1) and draws the timeline', () => {

@@ -126,7 +126,7 @@ function lockingTable(r: CompareResult): string[] {
 
 function verdict(r: CompareResult): string[] {
   const out = [
-    '| design | checked executions | failures | metadata at 50 % (zswap / disk) | at 100 % (zswap / disk) | locks per swap-out | per swap-in (zswap / disk) |',
+    '| design | checked executions | failures | metadata at 50 % (zswap / disk) | at 100 % (zswap / disk) | locks per swap-out of 16 pages (disk) | per swap-in fault (zswap / disk) |',
     '|---|---|---|---|---|---|---|',
   ];
   const meta = (d: MetadataDesign, b: 'zswap' | 'disk', f: number) => r.metadata.find((p) => p.design === d && p.backing === b && p.fill === f)?.mb32g;
@@ -182,6 +182,9 @@ export function compareMarkdown(r: CompareResult, cmd: string, wallSeconds: numb
     'zswap back and swaps the device off, under one fixed schedule (the same workload for every design). Counts come',
     'from the simulator: every lock taken inside the operation\'s call, those that disabled interrupts, those that',
     'found the lock held, the distinct lock classes, and the distinct held-lock stacks (lockdep\'s chains).',
+    'A call is one entry into the operation: a swap-out is one MADV_PAGEOUT of 16 pages, a fork copies 16 pages, a',
+    'swap-in is one page fault, an unmap is one zap_pte_range (8 pages at munmap, 16 at exit), a swapoff is the whole',
+    'device, a zswap writeback one entry.',
     '',
     ...lockingTable(r),
     '',
@@ -304,7 +307,7 @@ code{font-size:0.95em;background:#f6f6f6;padding:0 0.2em}</style>
 </head><body>
 <h1>vswap-check compare</h1>
 <figure>${m}<figcaption>Measured metadata (lines) against the published figures (diamonds), zswap-backed and disk-backed.</figcaption></figure>
-<figure>${l}<figcaption>Lock acquisitions per call of each operation, one fixed concurrent workload.</figcaption></figure>
+<figure>${l}<figcaption>Lock acquisitions per call of each operation, one fixed concurrent workload (a swap-out call is MADV_PAGEOUT of 16 pages, a fork copies 16 pages, a swap-in is one fault, a swapoff is the whole device).</figcaption></figure>
 <figure>${t}<figcaption>Throughput of the port per design.</figcaption></figure>
 ${markdownToHtml(md.replace(/^# .*\n/, ''))}
 </body></html>

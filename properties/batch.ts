@@ -37,8 +37,8 @@ export interface BatchResult {
   readonly perDesign: Record<DesignName, number>;
   /** The first failing execution's global index and failure kind. */
   readonly failure: { readonly index: number; readonly kind: string } | null;
-  /** Chart and race coverage of the executions run. */
-  readonly coverage: CoverageRecord;
+  /** Chart and race coverage of the executions run (null when the caller's recorders took them). */
+  readonly coverage: CoverageRecord | null;
 }
 
 /** Each epoch's fast-check seed, derived from the hunt's. */
@@ -78,11 +78,18 @@ export function executionArb(bounds: Omit<WorkloadBounds, 'mix'>, profile: numbe
   return arb;
 }
 
-/** Runs the batch's executions in order, stopping after the first failure; `onExecution` sees each one. */
-export function runBatch(task: BatchTask, onExecution?: (e: Execution, design: DesignName) => void): BatchResult {
+/**
+ * Runs the batch's executions in order, stopping after the first failure; `onExecution` sees each one. Coverage
+ * goes to the given recorders (a long inline hunt keeps one pair), or to the batch's own, returned as a record.
+ */
+export function runBatch(
+  task: BatchTask,
+  onExecution?: (e: Execution, design: DesignName) => void,
+  recorders?: { readonly coverage: CoverageRecorder; readonly races: RaceRecorder },
+): BatchResult {
   const arb = executionArb(task.bounds, task.profile);
-  const coverage = new CoverageRecorder();
-  const races = new RaceRecorder();
+  const coverage = recorders?.coverage ?? new CoverageRecorder();
+  const races = recorders?.races ?? new RaceRecorder();
   const perDesign: Record<DesignName, number> = { v6: 0, ste: 0, mainline: 0 };
   let steps = 0;
   let ran = 0;
@@ -106,5 +113,5 @@ export function runBatch(task: BatchTask, onExecution?: (e: Execution, design: D
       break;
     }
   }
-  return { ran, steps, perDesign, failure, coverage: { ...coverage.toRecord(), races: races.toRecord() } };
+  return { ran, steps, perDesign, failure, coverage: recorders ? null : { ...coverage.toRecord(), races: races.toRecord() } };
 }

@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { FAULTS, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { Piscina } from 'piscina';
+import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/coverage/coverageRecord.ts';
+import { RaceRecorder } from './races.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { executionArb, executionPoint, executionWorkload, runBatch, type BatchResult, type BatchTask } from './batch.ts';
@@ -105,11 +107,6 @@ export interface HuntResult {
   readonly interrupted?: 'search' | 'shrink';
 }
 
-/** Chart and race coverage of the batches that start before slice position `end`. */
-function mergedUpTo(done: readonly { start: number; result: BatchResult }[], end: number): CoverageRecord {
-  return done.filter((d) => d.start < end).reduce((c, d) => mergeCoverage(c, d.result.coverage), emptyCoverage());
-}
-
 /** Distinct race-coverage keys of a record (for steering: what is new). */
 function raceKeys(r: CoverageRecord['races']): Set<string> {
   const out = new Set<string>();
@@ -187,11 +184,36 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
   const batchBounds: Omit<WorkloadBounds, 'mix'> = bounds;
   const pool = opts.pool ?? (workers > 1 ? createHuntPool(workers) : null);
   const batchSize = pool ? 16 : 4;
-  const done: { start: number; result: BatchResult }[] = [];
-  let firstFail = Number.POSITIVE_INFINITY; // slice position of the earliest failure seen
   const timeUp = (): boolean => performance.now() - start >= budgetMs;
   const epochProfile: number[] = [];
-  const keysOf = (c: CoverageRecord): Set<string> => raceKeys(c.races);
+  // Inline, one pair of recorders takes every execution (the search stops at its first failure). On the pool each
+  // batch brings its own record; they settle in execution order (a batch is merged once every earlier batch has
+  // reported, and dropped if it starts after a settled failure), so at most the pool's depth of results is kept
+  // and the outcome does not depend on which worker finished first.
+  const shared = pool ? null : { coverage: new CoverageRecorder(), races: new RaceRecorder() };
+  const pending = new Map<number, { size: number; result: BatchResult }>();
+  let settledTo = 0; // slice position: every batch starting before it has settled
+  let failing: BatchResult['failure'] = null;
+  let failPosition = Number.POSITIVE_INFINITY; // slice position of the settled failure
+  let seenFailure = false; // a failure reported, settled or not: stop dispatching
+  const sums = { executions: 0, steps: 0 };
+  const settle = (): void => {
+    for (let p = pending.get(settledTo); p !== undefined; p = pending.get(settledTo)) {
+      pending.delete(settledTo);
+      if (failing === null) {
+        sums.executions += p.result.ran;
+        sums.steps += p.result.steps;
+        for (const x of DESIGN_NAMES) perDesign[x] += p.result.perDesign[x];
+        if (p.result.coverage) coverage = mergeCoverage(coverage, p.result.coverage);
+        if (p.result.failure) {
+          failing = p.result.failure;
+          failPosition = settledTo + p.result.ran - 1;
+        }
+      }
+      settledTo += p.size;
+    }
+  };
+  const raceKeyCount = (): number => (shared ? shared.races.keys().size : raceKeys(coverage.races).size);
 
   const runOne = async (k: number, size: number, profile: number): Promise<void> => {
     const task: BatchTask = { seed: opts.seed, indices: Array.from({ length: size }, (_, j) => globalIndex(k + j)), profile, bounds: batchBounds, ...exec };
@@ -203,32 +225,30 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
       if (result.failure) failures++;
       progress();
     } else {
-      result = runBatch(task, tick);
+      result = runBatch(task, tick, shared!);
       await breathe();
     }
-    done.push({ start: k, result });
-    if (result.failure) firstFail = Math.min(firstFail, k + result.ran - 1);
+    if (result.failure) seenFailure = true;
+    pending.set(k, { size, result });
+    settle();
   };
 
+  let k = 0;
   try {
-    let k = 0;
     const inflight = new Set<Promise<void>>();
-    for (let epoch = 0; k < positions && firstFail === Number.POSITIVE_INFINITY && !stopped() && !timeUp(); epoch++) {
+    let keysAtEpochStart = 0;
+    for (let epoch = 0; k < positions && !seenFailure && !stopped() && !timeUp(); epoch++) {
       const epochEnd = Math.min(positions, (epoch + 1) * EPOCH_RUNS);
       if (opts.steer) {
         // the bandit needs every earlier epoch's coverage
         await Promise.all(inflight);
-        if (epoch > 0) {
-          const prev = epoch - 1;
-          const before = keysOf(mergedUpTo(done, prev * EPOCH_RUNS)).size;
-          const after = keysOf(mergedUpTo(done, epoch * EPOCH_RUNS)).size;
-          steering.update(epochProfile[prev]!, after - before, Math.min(EPOCH_RUNS, k - prev * EPOCH_RUNS));
-        }
-        if (firstFail !== Number.POSITIVE_INFINITY) break;
+        if (epoch > 0) steering.update(epochProfile[epoch - 1]!, raceKeyCount() - keysAtEpochStart, k - (epoch - 1) * EPOCH_RUNS);
+        keysAtEpochStart = raceKeyCount();
+        if (seenFailure) break;
       }
       const profile = opts.steer ? steering.pick() : 0;
       epochProfile[epoch] = profile;
-      while (k < epochEnd && firstFail === Number.POSITIVE_INFINITY && !stopped() && !timeUp()) {
+      while (k < epochEnd && !seenFailure && !stopped() && !timeUp()) {
         const size = Math.min(batchSize, epochEnd - k);
         const p = runOne(k, size, profile);
         inflight.add(p);
@@ -240,26 +260,17 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
     await Promise.all(inflight);
     // the last epoch's reward, for the report
     const last = epochProfile.length - 1;
-    if (opts.steer && last >= 0) {
-      const before = keysOf(mergedUpTo(done, last * EPOCH_RUNS)).size;
-      steering.update(epochProfile[last]!, keysOf(mergedUpTo(done, k)).size - before, k - last * EPOCH_RUNS);
-    }
+    if (opts.steer && last >= 0) steering.update(epochProfile[last]!, raceKeyCount() - keysAtEpochStart, Math.min(k, positions) - last * EPOCH_RUNS);
   } finally {
     if (pool && pool !== opts.pool) await pool.destroy();
   }
+  if (pending.size > 0) throw new Error(`hunt: ${pending.size} batches never settled`);
 
-  // What the search reports: every batch up to the earliest failure (later ones ran only because of the pool).
-  done.sort((a, b) => a.start - b.start);
-  const kept = done.filter((d) => d.start <= firstFail);
-  executions = 0;
-  steps = 0;
-  for (const d of kept) {
-    executions += d.result.ran;
-    steps += d.result.steps;
-    for (const x of DESIGN_NAMES) perDesign[x] += d.result.perDesign[x];
-    coverage = mergeCoverage(coverage, d.result.coverage);
-  }
-  failures = firstFail === Number.POSITIVE_INFINITY ? 0 : 1;
+  // What the search reports: every execution up to the earliest failure (later ones ran only because of the pool).
+  executions = sums.executions;
+  steps = sums.steps;
+  if (shared) coverage = { ...shared.coverage.toRecord(), races: shared.races.toRecord() };
+  failures = failing === null ? 0 : 1;
   const searchCoverage = coverage;
   const finish = (failure: HuntFailure | null, interrupted: HuntResult['interrupted'] = stopped() ? (failure ? 'shrink' : 'search') : undefined): HuntResult => ({
     executions,
@@ -271,15 +282,16 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
     steering: steering.stats,
     ...(interrupted ? { interrupted } : {}),
   });
-  if (firstFail === Number.POSITIVE_INFINITY) return finish(null);
-  const failing = kept.find((d) => d.result.failure && d.start + d.result.ran - 1 === firstFail)!.result.failure!;
+  const found = failing as BatchResult['failure'];
+  if (found === null) return finish(null);
+  const firstFail = failPosition;
   const foundProfile = epochProfile[Math.floor(firstFail / EPOCH_RUNS)]!;
   const arb = executionArb(batchBounds, foundProfile);
-  const { seed: foundSeed, path: foundPath } = executionPoint(opts.seed, failing.index);
-  const original = executionWorkload(arb, opts.seed, failing.index);
+  const { seed: foundSeed, path: foundPath } = executionPoint(opts.seed, found.index);
+  const original = executionWorkload(arb, opts.seed, found.index);
   const first = execute(original, exec);
   const kind = first.failure?.kind;
-  if (kind !== failing.kind) throw new Error(`execution ${failing.index} regenerated from its seed ran differently (${kind ?? 'clean'}, not ${failing.kind})`);
+  if (kind !== found.kind) throw new Error(`execution ${found.index} regenerated from its seed ran differently (${kind ?? 'clean'}, not ${found.kind})`);
   phase = 'shrink';
   // stopped: every candidate counts as not failing, so the shrink ends with the smallest failing workload so far
   const sameFailure = async (w: Workload): Promise<boolean> => {
@@ -310,7 +322,7 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
   const execution = execute(workload, { ...exec, keepLog: true });
   const off = opts.faults.length > 0 ? execute(workload, { ...exec, faults: [] }).failure : undefined;
   return finish({
-    index: failing.index,
+    index: found.index,
     workload,
     execution,
     original,

@@ -91,7 +91,7 @@ export function registerBench(program: Command): void {
     .option('--baseline', 'also measure detection without threads and lock-release invariants (before/after)')
     .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
     .option('--workers <n>', "worker threads for the hunts (default: the machine's cores; the throughput rows are one thread's)", intOption('--workers', 1, 256), availableParallelism())
-    .option('--scaling-runs <n>', 'executions of the clean hunt timed on 1..workers threads (0: skip)', intOption('--scaling-runs', 0), 3000)
+    .option('--scaling-runs <n>', 'executions of the clean hunt timed on 1..workers threads (0: skip)', intOption('--scaling-runs', 0), 15000)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(

@@ -282,7 +282,7 @@ async function compareHtml(r: CompareResult, md: string): Promise<string> {
       height: 160,
       mark: 'bar',
       encoding: {
-        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: -20 } },
+        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: -20, labelLimit: 300 } },
         xOffset: { field: 'design' },
         y: { field: 'locks', type: 'quantitative', title: 'locks / call' },
         color,

@@ -1,7 +1,7 @@
 // `vswap-check bench`: bug-finding power and speed per fault and strategy, and the cost of checking; prints a
 // Markdown report (BENCHMARKS.md is its committed output) or, with --json, one JSON object.
 import type { Command } from 'commander';
-import { availableParallelism, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import { FAULTS } from '../impl/kernel/faults.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
@@ -9,7 +9,7 @@ import { runBench, type DetectionRow, type RaceRow } from '../properties/bench.t
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { checkOutputFile, writeFileAtomic } from './files.ts';
-import { collect, intOption } from './options.ts';
+import { collect, intOption, workersOption } from './options.ts';
 
 const fmt = (x: number | null, digits = 2): string => (x === null ? '—' : x.toFixed(digits));
 
@@ -90,7 +90,7 @@ export function registerBench(program: Command): void {
     .option('--throughput-runs <n>', 'workloads for the checked-vs-bare throughput figure', intOption('--throughput-runs', 1), 300)
     .option('--baseline', 'also measure detection without threads and lock-release invariants (before/after)')
     .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
-    .option('--workers <n>', "worker threads for the hunts (default: the machine's cores; the throughput rows are one thread's)", intOption('--workers', 1, 256), availableParallelism())
+    .addOption(workersOption("for the hunts (the throughput rows are one thread's)"))
     .option('--scaling-runs <n>', 'executions of the clean hunt timed on 1..workers threads (0: skip)', intOption('--scaling-runs', 0), 15000)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')

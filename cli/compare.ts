@@ -2,18 +2,16 @@
 // figures, locking per operation, throughput, bugs found - as Markdown (COMPARE.md), HTML with Vega-Lite plots, or
 // JSON.
 import type { Command } from 'commander';
-import { availableParallelism } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { cpus } from 'node:os';
-import type { TopLevelSpec } from 'vega-lite';
 import { SIZE_TABLE, type MetadataDesign } from '../impl/kernel/metadata.ts';
 import type { DesignName } from '../impl/kernel/swap.ts';
 import { FILL_LEVELS, LOCK_OPS, runCompare, type CompareResult, type MetadataPoint } from '../properties/compare.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { action } from './errors.ts';
 import { checkOutputFile, writeFileAtomic } from './files.ts';
-import { intOption } from './options.ts';
-import { plotSvg } from './plots.ts';
+import { intOption, workersOption } from './options.ts';
+import { compareHtml } from './compareHtml.ts';
 
 interface CompareCliOptions {
   workers: number;
@@ -211,109 +209,6 @@ export function compareMarkdown(r: CompareResult, cmd: string, wallSeconds: numb
   ].join('\n');
 }
 
-/** One colour per design in every plot. */
-const DESIGN_COLOURS = { domain: ['6.19', 'mainline', 'v6', 'ste'], range: ['#7f7f7f', '#1f77b4', '#d62728', '#2ca02c'] };
-
-/** The Markdown of the report as HTML: headings, paragraphs, lists, tables, inline code (all this report uses). */
-export function markdownToHtml(md: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const inline = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
-  const out: string[] = [];
-  const lines = md.split('\n');
-  for (let i = 0; i < lines.length; ) {
-    const line = lines[i]!;
-    const h = /^(#{1,4}) (.*)$/.exec(line);
-    if (h) {
-      out.push(`<h${h[1]!.length}>${inline(h[2]!)}</h${h[1]!.length}>`);
-      i++;
-    } else if (line.startsWith('|')) {
-      const rows: string[][] = [];
-      for (; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!.slice(1, -1).split(' | ').map((c) => c.trim()));
-      const [head, , ...body] = rows;
-      out.push(`<table><tr>${head!.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</table>`);
-    } else if (line.startsWith('- ')) {
-      const items: string[] = [];
-      for (; i < lines.length && lines[i]!.startsWith('- '); i++) items.push(`<li>${inline(lines[i]!.slice(2))}</li>`);
-      out.push(`<ul>${items.join('')}</ul>`);
-    } else if (line.trim() === '') {
-      i++;
-    } else {
-      const para: string[] = [];
-      for (; i < lines.length && lines[i]!.trim() !== '' && !/^(#|\||- )/.test(lines[i]!); i++) para.push(lines[i]!);
-      out.push(`<p>${inline(para.join(' '))}</p>`);
-    }
-  }
-  return out.join('\n');
-}
-
-async function compareHtml(r: CompareResult, md: string): Promise<string> {
-  const measured = r.metadata.map((p) => ({ design: p.design, backing: p.backing, fill: p.fill, MB: p.mb32g }));
-  const published = r.metadata.filter((p) => p.published !== null).map((p) => ({ design: p.design, backing: p.backing, fill: p.fill, MB: p.published }));
-  const color = { field: 'design', type: 'nominal', scale: DESIGN_COLOURS } as const;
-  const metaPlot: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Swap metadata for a 32 GB swapfile (MB): measured (lines), published (diamonds)',
-    facet: { column: { field: 'backing', type: 'nominal', title: null } },
-    data: { values: [...measured.map((d) => ({ ...d, figure: 'measured' })), ...published.map((d) => ({ ...d, figure: 'published' }))] },
-    spec: {
-      width: 320,
-      height: 240,
-      layer: [
-        {
-          transform: [{ filter: "datum.figure === 'measured'" }],
-          mark: { type: 'line', point: true },
-          encoding: { x: { field: 'fill', type: 'quantitative', title: '% of the swapfile swapped out' }, y: { field: 'MB', type: 'quantitative', title: 'MB' }, color },
-        },
-        {
-          transform: [{ filter: "datum.figure === 'published'" }],
-          mark: { type: 'point', shape: 'diamond', size: 120, filled: false, strokeWidth: 2 },
-          encoding: { x: { field: 'fill', type: 'quantitative' }, y: { field: 'MB', type: 'quantitative' }, color },
-        },
-      ],
-    },
-  };
-  const lockPlot: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Locks taken per call',
-    data: { values: r.locking.filter((l) => l.calls > 0).map((l) => ({ ...l, locks: l.acquisitions })) },
-    facet: { row: { field: 'backing', type: 'nominal', title: null } },
-    spec: {
-      width: 480,
-      height: 160,
-      mark: 'bar',
-      encoding: {
-        x: { field: 'op', type: 'nominal', title: null, axis: { labelAngle: -20, labelLimit: 300 } },
-        xOffset: { field: 'design' },
-        y: { field: 'locks', type: 'quantitative', title: 'locks / call' },
-        color,
-      },
-    },
-  };
-  const tpPlot: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Simulated steps per second (all oracles on)',
-    data: { values: r.throughput.map((t) => ({ design: t.design, stepsPerSec: t.checkedStepsPerSec })) },
-    width: 300,
-    height: 160,
-    mark: 'bar',
-    encoding: { x: { field: 'design', type: 'nominal', axis: { labelAngle: 0 } }, y: { field: 'stepsPerSec', type: 'quantitative', title: 'steps/s' }, color },
-  };
-  const [m, l, t] = await Promise.all([plotSvg(metaPlot), plotSvg(lockPlot), plotSvg(tpPlot)]);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>vswap-check compare</title>
-<style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:80em}figure{margin:1em 0}
-table{border-collapse:collapse;margin:0.6em 0;font-size:0.85em}td,th{border:1px solid #ccc;padding:0.2em 0.6em;vertical-align:top}th{background:#f3f3f3}
-code{font-size:0.95em;background:#f6f6f6;padding:0 0.2em}</style>
-</head><body>
-<h1>vswap-check compare</h1>
-<figure>${m}<figcaption>Measured metadata (lines) against the published figures (diamonds), zswap-backed and disk-backed.</figcaption></figure>
-<figure>${l}<figcaption>Lock acquisitions per call of each operation, one fixed concurrent workload (a swap-out call is MADV_PAGEOUT of 16 pages, a fork copies 16 pages, a swap-in is one fault, a swapoff is the whole device).</figcaption></figure>
-<figure>${t}<figcaption>Throughput of the port per design.</figcaption></figure>
-${markdownToHtml(md.replace(/^# .*\n/, ''))}
-</body></html>
-`;
-}
-
 export function registerCompare(program: Command): void {
   program
     .command('compare')
@@ -323,7 +218,7 @@ export function registerCompare(program: Command): void {
     .option('--budget <s>', 'seconds of the hunt on the correct code, per design', intOption('--budget', 1, 3600), 30)
     .option('--fault-budget <s>', 'seconds per seed to find each fault', intOption('--fault-budget', 1, 3600), 10)
     .option('--throughput-runs <n>', 'generated workloads for the throughput figure', intOption('--throughput-runs', 1), 200)
-    .option('--workers <n>', "worker threads for the hunts (default: the machine's cores)", intOption('--workers', 1, 256), availableParallelism())
+    .addOption(workersOption('for the hunts'))
     .option('--out <file>', 'write the Markdown report here (e.g. COMPARE.md)')
     .option('--html <file>', 'write the HTML report with plots here (e.g. compare.html)')
     .option('--json', 'print one JSON object instead of Markdown')

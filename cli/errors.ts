@@ -15,7 +15,7 @@ export function errorOutcome(err: unknown): { code: number; line: string; intern
   if (err instanceof CliError || err instanceof FileError) {
     return { code: err instanceof CliError ? err.exitCode : 2, line: `vswap-check: ${err.message}`, internal: false };
   }
-  const msg = err instanceof RangeError && /call stack/i.test(err.message) ? 'input nested too deeply (stack overflow)' : err instanceof Error ? err.message : String(err);
+  const msg = err instanceof Error ? err.message : String(err);
   return { code: 70, line: `vswap-check: internal error: ${msg}`, internal: true };
 }
 

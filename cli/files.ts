@@ -1,2 +1,2 @@
 // The CLI writes through the trace store's file helpers (atomic, no recursive mkdir).
-export { FileError, checkOutputDir, checkOutputFile, writeFileAtomic } from '../traces/fs.ts';
+export { FileError, ensureDir, checkOutputFile, writeFileAtomic } from '../traces/fs.ts';

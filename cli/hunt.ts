@@ -1,7 +1,6 @@
 // `vswap-check hunt`: a randomized campaign with a progress bar; on failure shrink, save the trace, print the exact
 // replay command and exit 1; always write coverage.json and coverage.html to the output directory.
 import type { Command } from 'commander';
-import { availableParallelism } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { join, relative, resolve } from 'node:path';
 import { coverageToJSON } from '../model/coverage/coverageJson.ts';
@@ -16,8 +15,8 @@ import { describeWorkload, workloadSize } from '../properties/workload.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
-import { checkOutputDir, checkOutputFile, writeFileAtomic } from './files.ts';
-import { collect, intOption } from './options.ts';
+import { ensureDir, checkOutputFile, writeFileAtomic } from './files.ts';
+import { collect, intOption, workersOption } from './options.ts';
 import { DESIGN_HELP, designsForFaults, parseDesigns } from './designs.ts';
 import { SUMMARY_FORMAT, type HuntSummary } from './summary.ts';
 
@@ -63,7 +62,7 @@ export function registerHunt(program: Command): void {
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--steer', 'steer the op mix towards unseen race coverage (profiles picked by a bandit; see BENCHMARKS.md)')
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
-    .option('--workers <n>', 'worker threads running executions (default: the machine\'s cores)', intOption('--workers', 1, 256), availableParallelism())
+    .addOption(workersOption('running the executions'))
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the executions (a CI matrix job; merge the outputs with vswap-check merge)', shardOption)
     .option('--json', 'print one JSON summary object instead of text')
     .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
@@ -75,7 +74,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   const faults = parseFaults(o.fault);
   const designs = designsForFaults(parseDesigns(o.design), faults);
   // refuse an unusable output directory before the search, not after it
-  checkOutputDir(o.out);
+  ensureDir(o.out);
   for (const f of ['coverage.json', 'coverage.html', 'summary.json']) checkOutputFile(join(o.out, f));
 
   const seed = o.seed ?? (Math.random() * 2 ** 31) | 0;
@@ -161,10 +160,10 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   // the failure first: if writing the coverage fails afterwards, what the hunt found is already on disk
   let tracePath: string | null = null;
   const f = result.failure;
-  if (f) {
-    const size = workloadSize(f.workload);
-    const ex = f.execution;
-    const failure = ex.failure ?? { kind: 'flaky', message: 'the shrunk workload no longer fails when re-run', text: '' };
+  const size = f ? workloadSize(f.workload) : null;
+  const ex = f?.execution;
+  const failure = f ? (f.execution.failure ?? { kind: 'flaky', message: 'the shrunk workload no longer fails when re-run', text: '' }) : null;
+  if (f && ex && size && failure) {
     tracePath = saveTrace(join(o.out, 'failures'), `${failure.kind}-seed${seed}`, makeTrace({
       faults: [...faults],
       lockdep: o.lockdep,
@@ -194,7 +193,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
     seconds: +(result.elapsedMs / 1000).toFixed(2),
     interrupted: result.interrupted ?? null,
-    failure: f?.execution.failure ? { index: f.index, kind: f.execution.failure.kind, message: f.execution.failure.message, trace: tracePath } : null,
+    failure: f && failure ? { index: f.index, kind: failure.kind, message: failure.message, trace: tracePath } : null,
   };
   try {
     writeFileAtomic(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
@@ -204,10 +203,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     if (tracePath) process.stderr.write(`vswap-check: the failure's trace was saved: ${tracePath}\n`);
     throw err;
   }
-  if (f && tracePath) {
-    const size = workloadSize(f.workload);
-    const ex = f.execution;
-    const failure = ex.failure ?? { kind: 'flaky', message: 'the shrunk workload no longer fails when re-run', text: '' };
+  if (f && ex && size && failure && tracePath) {
     if (!o.json) {
       say('');
       say(`FAILED: ${failure.kind}: ${failure.message}`);
@@ -230,18 +226,11 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
   if (o.json) {
     process.stdout.write(
       `${JSON.stringify({
-        seed,
-        executions: result.executions,
-        steps: result.steps,
-        perDesign: Object.fromEntries(designs.map((d) => [d, result.perDesign[d]])),
-        seconds: +(result.elapsedMs / 1000).toFixed(2),
-        workers: o.workers,
-        ...(o.shard ? { shard: summary.shard } : {}),
+        // what summary.json holds, and what only this run's output says
+        ...summary,
         peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
-        ...(result.interrupted ? { interrupted: result.interrupted } : {}),
         failures: f ? 1 : 0,
         failureIndex: f ? f.index : null,
-        failure: f?.execution.failure ? { kind: f.execution.failure.kind, message: f.execution.failure.message } : null,
         ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
         coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
         races: summarizeRaces(result.coverage.races, ENTRY_POINTS),

@@ -10,7 +10,7 @@ import { coverageText } from '../model/coverage/textReport.ts';
 import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { readRecord } from './coverage.ts';
 import { action } from './errors.ts';
-import { checkOutputDir, checkOutputFile, writeFileAtomic } from './files.ts';
+import { ensureDir, checkOutputFile, writeFileAtomic } from './files.ts';
 import { SUMMARY_FORMAT, readSummary, type HuntSummary } from './summary.ts';
 
 export function registerMerge(program: Command): void {
@@ -25,7 +25,7 @@ export function registerMerge(program: Command): void {
 
 async function runMerge(dirs: string[], o: { out?: string; json?: boolean }): Promise<number> {
   if (o.out !== undefined) {
-    checkOutputDir(o.out);
+    ensureDir(o.out);
     for (const f of ['summary.json', 'coverage.json', 'coverage.html']) checkOutputFile(join(o.out, f));
   }
   const parts = dirs.map((d) => ({ dir: d, summary: readSummary(join(d, 'summary.json')), coverage: readRecord(join(d, 'coverage.json')) }));

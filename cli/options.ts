@@ -1,4 +1,6 @@
 // Parsers for numeric options: a bad value is a one-line usage error (exit 2) naming the option.
+import { Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { CliError } from './errors.ts';
 
 export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -13,4 +15,9 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--workers N` (default: the machine's cores), the same for every command that hunts. */
+export function workersOption(what: string): Option {
+  return new Option('--workers <n>', `worker threads ${what}`).argParser(intOption('--workers', 1, 256)).default(availableParallelism(), "the machine's cores");
 }

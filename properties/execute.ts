@@ -146,11 +146,19 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     const leak = checkQuiescent(world);
     if (leak) result = { ok: false, steps: result.steps, failure: leak };
   }
-  const failure = result.ok
-    ? null
-    : { kind: result.failure.kind, message: result.failure.message, text: result.failure.text() };
+  // strict replay: a run that ends before its recording does is not the recorded run either
+  const short = opts.replay !== undefined && result.steps < opts.replay.length && (result.ok || result.failure.kind !== 'replay-mismatch');
+  const failure = short
+    ? {
+        kind: 'replay-mismatch',
+        message: `the run ended after ${result.steps} steps but the recording has ${opts.replay!.length}: the code or the workload differs from the recorded run`,
+        text: '',
+      }
+    : result.ok
+      ? null
+      : { kind: result.failure.kind, message: result.failure.message, text: result.failure.text() };
   return {
-    ok: result.ok,
+    ok: failure === null,
     failure,
     steps: result.steps,
     preemptions: metrics.preemptions,

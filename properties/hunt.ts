@@ -11,7 +11,7 @@ import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { Piscina } from 'piscina';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/coverage/coverageRecord.ts';
-import { RaceRecorder } from './races.ts';
+import { RaceRecorder, raceKeys } from './races.ts';
 import { DEFAULT_BOUNDS, type Strategy, workloadArb, type WorkloadBounds } from './arbitraries.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { executionArb, executionPoint, executionWorkload, runBatch, type BatchResult, type BatchTask } from './batch.ts';
@@ -105,13 +105,6 @@ export interface HuntResult {
   readonly steering: Steering['stats'];
   /** Set when opts.signal stopped the hunt: in the search, or in the shrink (the failure is then not fully shrunk). */
   readonly interrupted?: 'search' | 'shrink';
-}
-
-/** Distinct race-coverage keys of a record (for steering: what is new). */
-function raceKeys(r: CoverageRecord['races']): Set<string> {
-  const out = new Set<string>();
-  if (r) for (const kind of ['cluster', 'slot', 'contention'] as const) for (const k of Object.keys(r[kind])) out.add(`${kind}:${k}`);
-  return out;
 }
 
 /** Lets the event loop run (signal handlers, progress) at most every 50 ms of the hunt's synchronous work. */

@@ -86,10 +86,15 @@ export class RaceRecorder implements SimObserver {
 
   /** Distinct keys reached so far (for steering: what is new). */
   keys(): Set<string> {
-    const out = new Set<string>();
-    for (const kind of ['cluster', 'slot', 'contention'] as const) for (const k of this.counts[kind].keys()) out.add(`${kind}:${k}`);
-    return out;
+    return raceKeys(this.toRecord());
   }
+}
+
+/** Distinct race-coverage keys ('kind:key') of a record. */
+export function raceKeys(r: RaceCounts | undefined): Set<string> {
+  const out = new Set<string>();
+  if (r) for (const kind of ['cluster', 'slot', 'contention'] as const) for (const k of Object.keys(r[kind])) out.add(`${kind}:${k}`);
+  return out;
 }
 
 /** Every unordered pair of entry points (self-pairs included): what a complete matrix would show. */

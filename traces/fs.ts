@@ -1,5 +1,5 @@
 // File helpers shared by the trace store and the CLI: never a half-written file, never a hang on odd paths, and an
-// unusable output path refused before any work is done (checkOutputDir / checkOutputFile), not after it.
+// unusable output path refused before any work is done (ensureDir / checkOutputFile), not after it.
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -20,8 +20,8 @@ function nonEmpty(p: string, what: string): void {
 }
 
 /**
- * Creates a directory and its missing parents one level at a time; if one level fails, the levels it created are
- * removed again. (Node's recursive mkdir never returns on some pseudo file systems such as /proc, so it is not used.)
+ * An output directory (hunt --out, merge --out): refused if it is empty, a file or not writable; otherwise created
+ * with its missing parents one level at a time, and if one level fails, the levels it created are removed again. (Node's recursive mkdir never returns on some pseudo file systems such as /proc, so it is not used.)
  */
 export function ensureDir(dir: string): void {
   nonEmpty(dir, 'the output directory');
@@ -50,11 +50,6 @@ export function ensureDir(dir: string): void {
       throw new FileError(`cannot create directory '${shown(m)}' (${reason(err)}); choose a writable path`);
     }
   }
-}
-
-/** An output directory (hunt --out): created if missing, refused if it is a file or not writable. */
-export function checkOutputDir(dir: string): void {
-  ensureDir(dir);
 }
 
 /** Where a write to `path` lands: through a symbolic link to its target, so that the link survives. */

@@ -5,28 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ChoicesScheduler, Machine, PctScheduler, schedule_timeout, spin_lock, spin_trylock, spin_unlock, wait_event } from '../../impl/sim/index.ts';
 import type { Scheduler } from '../../impl/sim/index.ts';
 import { NoPreemptScheduler } from '../world/harness.ts';
+import { RETRY_SCHEDULES, holderAndRetrier } from './retry.ts';
 
 /** CPU1 retries a trylock at once (no schedule_timeout) while CPU0 holds L for a few steps. */
-function busyRetry(scheduler: Scheduler, fairSteps: number) {
-  const m = new Machine({ cpus: 2, scheduler, stepLimit: 500, fairSteps });
-  const l = m.spinlock('L');
-  let holderDone = false;
-  m.spawn(0, 'holder', function* (m) {
-    yield* spin_lock(m, l);
-    yield* m.point('work under L');
-    yield* spin_unlock(m, l);
-    holderDone = true;
-  });
-  m.spawn(1, 'retrier', function* (m) {
-    while (!(yield* spin_trylock(m, l))) yield* m.point('L busy, retry at once');
-    yield* spin_unlock(m, l);
-  });
-  const r = m.run();
-  return { kind: r.ok ? 'ok' : r.failure.kind, message: r.ok ? '' : r.failure.message, holderDone, fairFrom: m.fairFrom };
-}
-
-/** Switch to the retrier after 0..3 steps of the holder, then never preempt again. */
-const schedules = [0, 1, 2, 3].map((n) => [...Array<number>(n).fill(0), 1]);
+const busyRetry = (scheduler: Scheduler, fairSteps: number) => holderAndRetrier({ scheduler, sleep: false, fairSteps });
+const schedules = RETRY_SCHEDULES;
 
 /** Plays `choices`, then never preempts: the choice array of the old scheduler, which kept 0 for ever. */
 class UnfairAfterChoices implements Scheduler {

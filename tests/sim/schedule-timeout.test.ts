@@ -2,35 +2,14 @@
 // never preempts; a retry loop nobody can satisfy is a livelock (step limit), never a false deadlock.
 import { describe, expect, it } from 'vitest';
 import { ChoicesScheduler, Machine, schedule_timeout, spin_lock, spin_trylock, spin_unlock, wait_event } from '../../impl/sim/index.ts';
+import { RETRY_SCHEDULES, holderAndRetrier } from './retry.ts';
 
 describe('schedule_timeout', () => {
-  function scenario(choices: number[], sleep: boolean) {
-    const m = new Machine({ cpus: 2, scheduler: new ChoicesScheduler(choices), stepLimit: 500 });
-    const l = m.spinlock('L');
-    let holderDone = false;
-    m.spawn(0, 'holder', function* (m) {
-      yield* spin_lock(m, l);
-      yield* m.point('work under L');
-      yield* spin_unlock(m, l);
-      holderDone = true;
-    });
-    m.spawn(1, 'retrier', function* (m) {
-      while (!(yield* spin_trylock(m, l))) {
-        if (sleep) yield* schedule_timeout(m, 'L busy');
-        else yield* m.point('L busy, retry at once');
-      }
-      yield* spin_unlock(m, l);
-    });
-    return { r: m.run(), holderDone: () => holderDone };
-  }
-  // switch to the retrier after 0..3 steps of the holder, then never preempt again
-  const schedules = [0, 1, 2, 3].map((n) => [...Array<number>(n).fill(0), 1]);
-
   it('lets the holder run: a trylock retry loop completes although nothing preempts the retrier', () => {
-    for (const choices of schedules) {
-      const { r, holderDone } = scenario(choices, true);
-      expect(r.ok, `choices ${choices}`).toBe(true);
-      expect(holderDone()).toBe(true);
+    for (const choices of RETRY_SCHEDULES) {
+      const r = holderAndRetrier({ scheduler: new ChoicesScheduler(choices), sleep: true });
+      expect(r.kind, `choices ${choices}: ${r.message}`).toBe('ok');
+      expect(r.holderDone).toBe(true);
     }
   });
 

@@ -14,15 +14,19 @@ export class ReplayScheduler implements Scheduler {
 
   next(runnable: readonly Runnable[], current: string | null, step: number): number {
     const expected = this.ids[step];
-    const offered = (): string => runnable.map((r) => r.id).join(', ');
     if (expected === undefined) {
-      throw new SimFailure('replay-mismatch', `the recording ends after ${this.ids.length} steps but the run goes on at step ${step}; runnable: ${offered()}`, {
+      throw new SimFailure('replay-mismatch', `the recording ends after ${this.ids.length} steps but the run goes on at step ${step}; runnable: ${offered(runnable)}`, {
         lines: ['the code or the workload differs from the recorded run'],
       });
     }
     for (let i = 0; i < runnable.length; i++) if (runnable[i]!.id === expected) return i;
-    throw new SimFailure('replay-mismatch', `step ${step}: recorded '${expected}' is not runnable; runnable: ${offered()}`, {
+    throw new SimFailure('replay-mismatch', `step ${step}: recorded '${expected}' is not runnable; runnable: ${offered(runnable)}`, {
       lines: [`the previous step ran '${current ?? '(none)'}'`, 'the code or the workload differs from the recorded run'],
     });
   }
+}
+
+/** The runnable ids, for a mismatch report (built only then, not at every step). */
+function offered(runnable: readonly Runnable[]): string {
+  return runnable.map((r) => r.id).join(', ');
 }

@@ -4,20 +4,16 @@ import type { FaultName } from '../../../impl/kernel/faults.ts';
 import { wait_event } from '../../../impl/sim/index.ts';
 import { op_cpu_offline, op_exit, op_fork, op_map_large, op_munmap, op_pageout, op_write } from '../../../impl/world/ops.ts';
 import type { Process } from '../../../impl/world/world.ts';
-import { flag, scenario, type Scenario } from './outcome.ts';
+import { flag, oneProcess, scenario, type Scenario } from './outcome.ts';
 
 /** Pages 0..7 get slots 1..8: one run of swap PTEs straddles the cluster boundary at slot 8. */
-const straddle: Scenario = (faults) => {
-  const s = scenario({ clusterSize: 8, zswapCapacity: 8, orders: [0], faults });
-  const w = s.h.w;
-  const p = w.createProcess(0);
-  return s.outcome(['P', 0, function* () {
+const straddle: Scenario = (faults) =>
+  oneProcess({ clusterSize: 8, zswapCapacity: 8, orders: [0], faults }, function* (w, p) {
     for (let pg = 0; pg < 8; pg++) yield* op_write(w, p, pg, pg + 1);
     yield* op_pageout(w, p, 0, 8);
     yield* op_munmap(w, p, 0, 8);
     yield* op_exit(w, p);
-  }]);
-};
+  });
 
 export const LIFETIME: Partial<Record<FaultName, Scenario>> = {
   'zap-leak': straddle,
@@ -42,16 +38,13 @@ export const LIFETIME: Partial<Record<FaultName, Scenario>> = {
   },
   'cluster-free-no-rcu': (faults) => {
     // an order-2 folio fills a cluster of 4 (never cached); unmapping its swap entries frees the cluster
-    const s = scenario({ clusterSize: 4, orders: [0, 2], zswapCapacity: 8, faults });
-    const w = s.h.w;
-    const p = w.createProcess(0);
-    return s.outcome(['P', 0, function* () {
+    return oneProcess({ clusterSize: 4, orders: [0, 2], zswapCapacity: 8, faults }, function* (w, p) {
       yield* op_map_large(w, p, 0, 2);
       yield* op_write(w, p, 1, 3);
       yield* op_pageout(w, p, 0, 4);
       yield* op_munmap(w, p, 0, 4);
       yield* op_exit(w, p);
-    }]);
+    });
   },
   'cpu-dead-keeps-cache-ref': (faults) => {
     const s = scenario({ zswapCapacity: 4, faults }, { cpus: 2 });

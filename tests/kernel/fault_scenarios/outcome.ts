@@ -7,6 +7,7 @@ import { wait_event, type Task } from '../../../impl/sim/index.ts';
 import type { KernelConfig } from '../../../impl/kernel/config.ts';
 import type { FaultName } from '../../../impl/kernel/faults.ts';
 import { quiescenceProblems } from '../../../properties/oracles/quiescence.ts';
+import type { Process, World } from '../../../impl/world/world.ts';
 import { harness, type Harness, type HarnessOptions } from '../../world/harness.ts';
 
 export type Scenario = (faults: FaultName[]) => string;
@@ -57,4 +58,12 @@ export function flag(h: Harness): { set(): void; wait(what: string): Task } {
     set: () => void (on = true),
     wait: (what) => wait_event(h.m, what, () => on),
   };
+}
+
+/** The common shape: one process P on CPU0 runs `body` on a fresh machine of `config`; the outcome kind. */
+export function oneProcess(config: Partial<KernelConfig>, body: (w: World, p: Process, s: ScenarioRun) => Task<unknown>): string {
+  const s = scenario(config);
+  const w = s.h.w;
+  const p = w.createProcess(0);
+  return s.outcome(['P', 0, () => body(w, p, s)]);
 }

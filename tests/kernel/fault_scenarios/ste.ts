@@ -7,7 +7,7 @@ import { wait_event } from '../../../impl/sim/index.ts';
 import { op_exit, op_map_large, op_pageout, op_write, op_zswap_writeback } from '../../../impl/world/ops.ts';
 import { execute } from '../../../properties/execute.ts';
 import type { Workload } from '../../../properties/workload.ts';
-import { scenario, type Scenario } from './outcome.ts';
+import { oneProcess, type Scenario } from './outcome.ts';
 
 const ste = { design: 'ste' as const, clusterSize: 4 };
 
@@ -20,60 +20,44 @@ function shrunk(name: FaultName): Scenario {
 export const STE: Partial<Record<FaultName, Scenario>> = {
   // Sequential: the page's vswap slot is the only one of its cluster; exit frees it, the emptied cluster is
   // destroyed, and the freeing path's spin_unlock(&ci->lock) writes the cluster it just kfree()d.
-  'ste-cluster-free-no-rcu': (faults) => {
-    const s = scenario({ ...ste, zswapCapacity: 2, faults });
-    const w = s.h.w;
-    const p = w.createProcess(0);
-    return s.outcome(['P', 0, function* () {
+  'ste-cluster-free-no-rcu': (faults) =>
+    oneProcess({ ...ste, zswapCapacity: 2, faults }, function* (w, p) {
       yield* op_write(w, p, 0, 1);
       yield* op_pageout(w, p, 0, 1);
       yield* op_exit(w, p);
-    }]);
-  },
+    }),
   // Sequential: zswap off, so swap_writeout asks folio_realloc_swap for physical slots, which the faulty version
   // allocates with the vswap cluster lock held. The first allocation takes its cluster off the free list with a
   // trylock; the second follows this CPU's hint with spin_lock: the same lock class twice, no nesting annotation.
-  'ste-realloc-under-vswap-lock': (faults) => {
-    const s = scenario({ ...ste, zswapCapacity: 0, faults });
-    const w = s.h.w;
-    const p = w.createProcess(0);
-    return s.outcome(['P', 0, function* () {
+  'ste-realloc-under-vswap-lock': (faults) =>
+    oneProcess({ ...ste, zswapCapacity: 0, faults }, function* (w, p) {
       yield* op_write(w, p, 0, 1);
       yield* op_write(w, p, 1, 2);
       yield* op_pageout(w, p, 0, 2);
       yield* op_exit(w, p);
-    }]);
-  },
+    }),
   // Sequential: the page goes to zswap; the shrinker's first writeback fails to decompress. The faulty version
   // leaves the slot SWAPFILE on a never-written physical slot and the zswap object orphaned; P exits without
   // reading the page, so what shows is the object still in the pool at quiescence.
-  'ste-writeback-no-restore': (faults) => {
-    const s = scenario({ ...ste, zswapCapacity: 4, zswapDecompressFail: [1], faults });
-    const w = s.h.w;
-    const p = w.createProcess(0);
-    return s.outcome(['P', 0, function* () {
+  'ste-writeback-no-restore': (faults) =>
+    oneProcess({ ...ste, zswapCapacity: 4, zswapDecompressFail: [1], faults }, function* (w, p, s) {
       yield* op_write(w, p, 0, 1);
       yield* op_pageout(w, p, 0, 1);
       yield* op_zswap_writeback(w, 1);
       yield* wait_event(s.h.m, 'writes done', () => !w.k.folios.some((f) => !f.freed && f.writeback));
       yield* op_exit(w, p);
-    }]);
-  },
+    }),
   // Sequential: zswap off, so a large folio's pageout gives it a physical run (folio_realloc_swap); the faulty
   // allocator writes the first slot's Pointer into both slots. The lock-release invariants see vswap slot 2k+1 say
   // SWAPFILE for a physical slot that points back at 2k.
-  'ste-rmap-large-first-entry': (faults) => {
-    const s = scenario({ ...ste, zswapCapacity: 0, orders: [0, 1], faults });
-    const w = s.h.w;
-    const p = w.createProcess(0);
-    return s.outcome(['P', 0, function* () {
+  'ste-rmap-large-first-entry': (faults) =>
+    oneProcess({ ...ste, zswapCapacity: 0, orders: [0, 1], faults }, function* (w, p) {
       yield* op_map_large(w, p, 0, 1);
       yield* op_write(w, p, 0, 1);
       yield* op_write(w, p, 1, 2);
       yield* op_pageout(w, p, 0, 2);
       yield* op_exit(w, p);
-    }]);
-  },
+    }),
   // Race (shrunk): a swap-in of a page whose slot another process's pageout and reclaim are freeing: the bare
   // lookup finds the cluster, no RCU section holds its grace period back, and the dead cluster's table is read.
   'ste-lookup-no-dead-check': shrunk('ste-lookup-no-dead-check'),

@@ -1,7 +1,7 @@
 // --design: which swap-slot designs a command runs (v6, ste, mainline), a comma-separated list of them, or all.
 import { DESIGN_NAMES, isDesignName, type DesignName } from '../impl/kernel/swap.ts';
 import { FAULTS, type FaultName } from '../impl/kernel/faults.ts';
-import { huntDesigns } from '../properties/hunt.ts';
+import { huntDesigns, huntRequirements } from '../properties/hunt.ts';
 import { CliError } from './errors.ts';
 
 export const DESIGN_HELP = `swap-slot design: ${DESIGN_NAMES.join(', ')}, a comma-separated list of them, or all`;
@@ -23,5 +23,7 @@ export function designsForFaults(designs: readonly DesignName[], faults: readonl
     const f = faults.find((x) => !designs.some((d) => FAULTS[x].designs.includes(d)))!;
     throw new CliError(`--fault ${f} exists only in design ${FAULTS[f].designs.join(', ')}; --design ${designs.join(',')} has none of them`);
   }
+  const req = huntRequirements(faults);
+  if ('conflict' in req) throw new CliError(req.conflict);
   return ok;
 }

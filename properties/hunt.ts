@@ -6,7 +6,7 @@
 // replays that execution from its {seed, path} and keeps only smaller workloads that fail with the SAME kind (no
 // slipping to another bug on the way down).
 import fc from 'fast-check';
-import { FAULTS, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
+import { FAULTS, faultSpec, type FaultName, type FaultRequirements } from '../impl/kernel/faults.ts';
 import { DESIGN_NAMES, type DesignName } from '../impl/kernel/swap.ts';
 import { Piscina } from 'piscina';
 import { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
@@ -48,7 +48,10 @@ export interface HuntOptions {
   readonly signal?: AbortSignal;
   /** Worker threads running executions (default 1: inline, no pool). The first failure is the same for any number. */
   readonly workers?: number;
-  /** Run only the index-th (0-based) of `count` disjoint slices of the execution indices (a CI matrix job). */
+  /**
+   * Run only the index-th (0-based) of `count` disjoint slices of the execution indices (a CI matrix job). With
+   * steering, a shard picks its profiles from its own coverage, so its workloads differ from the unsharded hunt's.
+   */
   readonly shard?: { readonly index: number; readonly count: number };
   /** A pool to run on (from createHuntPool), kept across hunts (bench, compare): it is not destroyed here. */
   readonly pool?: Piscina;
@@ -65,6 +68,24 @@ export type DesignCounts = Record<DesignName, number>;
 /** The designs a hunt runs: those asked for that have every fault switched on; empty when none does. */
 export function huntDesigns(designs: readonly DesignName[], faults: readonly FaultName[]): DesignName[] {
   return designs.filter((d) => faults.every((f) => FAULTS[f].designs.includes(d)));
+}
+
+/**
+ * The machine configuration every fault switched on needs, merged; null when two of them need opposite settings
+ * (one zswap on and one off, say): no machine can show both, so such a hunt could never find the first.
+ */
+export function huntRequirements(faults: readonly FaultName[]): { requires: FaultRequirements } | { conflict: string } {
+  const requires: Record<string, unknown> = {};
+  for (const f of faults) {
+    for (const [key, value] of Object.entries(faultSpec(f).requires ?? {})) {
+      if (key in requires && requires[key] !== value) {
+        const other = faults.find((g) => (faultSpec(g).requires as Record<string, unknown> | undefined)?.[key] === requires[key])!;
+        return { conflict: `--fault ${other} needs ${key} ${String(requires[key])} and --fault ${f} needs ${key} ${String(value)}: no machine has both; hunt them apart` };
+      }
+      requires[key] = value;
+    }
+  }
+  return { requires: requires as FaultRequirements };
 }
 
 export interface HuntProgress {
@@ -142,11 +163,14 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
   const breathe = breather();
   const designs = huntDesigns(opts.designs ?? opts.bounds?.designs ?? DESIGN_NAMES, opts.faults);
   if (designs.length === 0) throw new Error(`no design has every fault of ${opts.faults.join(', ')}`);
+  const req = huntRequirements(opts.faults);
+  if ('conflict' in req) throw new Error(req.conflict);
+  const { requires } = req;
   const bounds: WorkloadBounds = {
     ...DEFAULT_BOUNDS,
     ...opts.bounds,
     designs,
-    requires: Object.assign({}, ...opts.faults.map((f) => faultSpec(f).requires ?? {})),
+    requires,
     strategy: opts.strategy,
     ...(opts.cpus !== undefined ? { cpus: opts.cpus, maxCpus: Math.max(opts.cpus, 1) } : {}),
   };
@@ -227,8 +251,8 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
   };
 
   let k = 0;
+  const inflight = new Set<Promise<void>>();
   try {
-    const inflight = new Set<Promise<void>>();
     let keysAtEpochStart = 0;
     for (let epoch = 0; k < positions && !seenFailure && !stopped() && !timeUp(); epoch++) {
       const epochEnd = Math.min(positions, (epoch + 1) * EPOCH_RUNS);
@@ -243,9 +267,9 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
       epochProfile[epoch] = profile;
       while (k < epochEnd && !seenFailure && !stopped() && !timeUp()) {
         const size = Math.min(batchSize, epochEnd - k);
-        const p = runOne(k, size, profile);
+        // the set holds the promise that leaves it, so a failed batch rejects only what the hunt awaits
+        const p: Promise<void> = runOne(k, size, profile).finally(() => inflight.delete(p));
         inflight.add(p);
-        void p.finally(() => inflight.delete(p));
         k += size;
         if (inflight.size >= workers * 2) await Promise.race(inflight);
       }
@@ -255,6 +279,8 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
     const last = epochProfile.length - 1;
     if (opts.steer && last >= 0) steering.update(epochProfile[last]!, raceKeyCount() - keysAtEpochStart, Math.min(k, positions) - last * EPOCH_RUNS);
   } finally {
+    // after a failed batch, the others still in flight end unobserved: their outcome no longer matters
+    for (const p of inflight) p.catch(() => undefined);
     if (pool && pool !== opts.pool) await pool.destroy();
   }
   if (pending.size > 0) throw new Error(`hunt: ${pending.size} batches never settled`);

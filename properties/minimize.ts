@@ -1,6 +1,6 @@
-// A last greedy pass after fast-check's shrink: try deleting each process, op, kernel thread and preemption one at a
-// time, keeping every deletion after which the run still fails the same way. fast-check's array shrinking is not
-// exhaustive (it favours removing from the front), and a schedule choice that moved can leave a removable process
+// A last greedy pass after fast-check's shrink: try deleting each process, op, thread, thread op, kernel thread and
+// preemption one at a time, keeping every deletion after which the run still fails the same way. fast-check's array
+// shrinking is not exhaustive (it favours removing from the front), and a schedule choice that moved can leave a removable process
 // behind; this pass catches those, at the cost of one execution per candidate.
 import type { BackgroundProgram, ProcOp, ProcessProgram, Workload } from './workload.ts';
 
@@ -36,6 +36,14 @@ function* candidates(w: Workload): Generator<Workload> {
 
 function* smallerPrograms(p: ProcessProgram): Generator<ProcessProgram> {
   for (let j = 0; j < p.ops.length; j++) if (p.ops.length > 1) yield { ...p, ops: without(p.ops, j) };
+  // a thread, then a thread's op (a thread keeps at least one)
+  const threads = p.threads ?? [];
+  for (let t = 0; t < threads.length; t++) yield { ...p, threads: without(threads, t) };
+  for (let t = 0; t < threads.length; t++) {
+    const th = threads[t]!;
+    if (th.ops.length < 2) continue;
+    for (let j = 0; j < th.ops.length; j++) yield { ...p, threads: threads.map((x, u) => (u === t ? { ...th, ops: without(th.ops, j) } : x)) };
+  }
   for (let j = 0; j < p.ops.length; j++) {
     const op = p.ops[j]!;
     if (op.op !== 'fork') continue;

@@ -39,6 +39,11 @@ describe('vswap-check --design', () => {
     expect(none.code).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
     expect(none.stderr).toContain('exists only in design ste');
+    // two faults that need opposite machines (zswap on, zswap off) cannot be hunted together
+    const clash = vswapCheck('hunt', '--fault', 'ste-lookup-no-dead-check', '--fault', 'ste-cache-only-mark-unlocked', '--runs', '1');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr.trim().split('\n')).toHaveLength(1);
+    expect(clash.stderr).toContain('needs zswap on and --fault ste-cache-only-mark-unlocked needs zswap off');
   });
 
   it('a trace naming an unknown design exits 2 from replay; one naming none loads as v6', () => {

@@ -1,6 +1,5 @@
 // `vswap-check coverage FILE...`: merge coverage records (e.g. from several hunt shards) and report them.
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { CoverageFormatError, coverageFromJSON, coverageToJSON } from '../model/coverage/coverageJson.ts';
 import { emptyCoverage, mergeCoverage, type CoverageRecord } from '../model/coverage/coverageRecord.ts';
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
@@ -10,14 +9,11 @@ import { raceText, summarizeRaces } from '../model/coverage/raceReport.ts';
 import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CliError, action } from './errors.ts';
 import { checkOutputFile, writeFileAtomic } from './files.ts';
+import { readTextFile } from '../traces/fs.ts';
 
 export function readRecord(path: string): CoverageRecord {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  // a coverage record is some tens of kB; 16 MB is far beyond any this tool writes
+  const text = readTextFile(path, 16 * 2 ** 20);
   try {
     return coverageFromJSON(text);
   } catch (err) {

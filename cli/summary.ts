@@ -1,10 +1,12 @@
 // A hunt's summary.json (written beside its coverage.json): what `vswap-check merge` adds up across CI shards.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readTextFile } from '../traces/fs.ts';
 import { oneLine } from '../traces/load.ts';
 import { CliError } from './errors.ts';
 
 export const SUMMARY_FORMAT = 'vswap-check-hunt-summary';
+/** A summary is a few hundred bytes. */
+const SUMMARY_MAX_BYTES = 2 ** 20;
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -29,12 +31,7 @@ export const summarySchema = z.object({
 export type HuntSummary = z.infer<typeof summarySchema>;
 
 export function readSummary(path: string): HuntSummary {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)}); give the --out directory of a hunt`);
-  }
+  const text = readTextFile(path, SUMMARY_MAX_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -95,20 +95,13 @@ export function runBatch(
   let ran = 0;
   let failure: BatchResult['failure'] = null;
   for (const index of task.indices) {
-    let last: Execution | null = null;
-    fc.check(
-      fc.property(arb, (w) => {
-        last = execute(w, { faults: task.faults, lockdep: task.lockdep, invariants: task.invariants, coverage, races });
-        perDesign[w.config.design]++;
-        onExecution?.(last, w.config.design);
-        return last.ok;
-      }),
-      { ...executionPoint(task.seed, index), numRuns: 1, endOnFailure: true },
-    );
-    const e = last as Execution | null;
+    const w = executionWorkload(arb, task.seed, index);
+    const e = execute(w, { faults: task.faults, lockdep: task.lockdep, invariants: task.invariants, coverage, races });
+    perDesign[w.config.design]++;
+    onExecution?.(e, w.config.design);
     ran++;
-    steps += e?.steps ?? 0;
-    if (e && !e.ok) {
+    steps += e.steps;
+    if (!e.ok) {
       failure = { index, kind: e.failure?.kind ?? 'unknown' };
       break;
     }

@@ -10,7 +10,8 @@ import { execute } from './execute.ts';
 import type { Piscina } from 'piscina';
 import { createHuntPool, hunt, huntDesigns } from './hunt.ts';
 import { workloadSize } from './workload.ts';
-import { raceSummary } from './races.ts';
+import { summarizeRaces } from '../model/coverage/raceReport.ts';
+import { ENTRY_POINTS } from '../impl/world/ops.ts';
 
 export interface DetectionSample {
   readonly seed: number;
@@ -177,8 +178,8 @@ export function throughput(runs: number, seed: number, design: DesignName = 'v6'
 /** Race coverage reached by a hunt on the correct code, with and without steering. */
 export async function raceRow(seed: number, seconds: number, steer: boolean, designs: readonly DesignName[], pool?: Piscina): Promise<RaceRow> {
   const r = await hunt({ seed, seconds, strategy: 'mixed', faults: [], designs, steer, shrinkSeconds: 1, ...(pool ? { pool } : {}) });
-  const s = raceSummary(r.coverage.races);
-  return { seed, steer, executions: r.executions, cluster: s.cluster, slot: s.slot, pairs: s.total, contention: s.contention };
+  const s = summarizeRaces(r.coverage.races, ENTRY_POINTS);
+  return { seed, steer, executions: r.executions, cluster: s.cluster, slot: s.slot, pairs: s.pairs, contention: s.contention };
 }
 
 export interface BenchResult {

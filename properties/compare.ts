@@ -149,13 +149,15 @@ export class LockAccounting implements SimObserver {
     this.stats(a.fn).calls++;
   }
 
-  acquired(a: ActorRef, _lockId: number, lock: string, info?: { irqOff: boolean; held: readonly string[] }): void {
+  readonly wantsHeld = true;
+
+  acquired(a: ActorRef, _lockId: number, lock: string, irqOff: boolean, held: readonly string[]): void {
     const s = this.stats(a.fn);
     const cls = lock.replace(/#\d+$/, '');
     s.acquisitions++;
     s.classes.add(cls);
-    if (info?.irqOff) s.irqOff++;
-    s.chains.add([...(info?.held ?? []).map((h) => h.replace(/#\d+$/, '')), cls].join(' -> '));
+    if (irqOff) s.irqOff++;
+    s.chains.add([...held.map((h) => h.replace(/#\d+$/, '')), cls].join(' -> '));
   }
 
   contended(waiter: ActorRef): void {
@@ -317,7 +319,7 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
   return { metadata, locking, throughput: throughputRows, bugs, lockdep };
 }
 
-/** Lock classes and dependencies lockdep learns from the locking workload (both backings). */
+/** Lock classes and dependencies lockdep learns from one task running every operation once (zswap on, then swapoff). */
 function lockdepGraph(design: DesignName): { classes: number; dependencies: number } {
   const m = new Machine({ cpus: 2, scheduler: new ChoicesScheduler([]), stepLimit: 5_000_000 });
   const w = new World(m, { design, clusterSize: 64, devices: [{ slots: 256, clusterSize: 64 }], zswapCapacity: 8, memcgs: 1, orders: [0] });

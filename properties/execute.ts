@@ -22,7 +22,7 @@ import { checkQuiescent } from './oracles/quiescence.ts';
 import { RefinementOracle } from './oracles/refinement.ts';
 import { lockReleaseChecker } from './oracles/invariants.ts';
 import type { RaceRecorder } from './races.ts';
-import { DEFAULT_PCT_K, type Workload } from './workload.ts';
+import { DEFAULT_FAIR_STEPS, DEFAULT_PCT_K, DEFAULT_STEP_LIMIT, type Workload } from './workload.ts';
 
 export interface ExecuteOptions {
   readonly faults: readonly FaultName[];
@@ -62,9 +62,6 @@ export interface Execution {
   readonly log: readonly LogEntry[];
 }
 
-export const DEFAULT_STEP_LIMIT = 50_000;
-/** A run at the step limit goes on this many steps under a fair schedule before it counts as a livelock. */
-export const DEFAULT_FAIR_STEPS = 30_000;
 
 function makeScheduler(w: Workload, opts: ExecuteOptions): Scheduler {
   if (opts.scheduler) return opts.scheduler;

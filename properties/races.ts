@@ -55,12 +55,8 @@ export class RaceRecorder implements SimObserver {
   }
 
   private touch(a: ActorRef, kind: 'cluster' | 'slot', key: number | string): void {
-    let me = this.active.get(a.actor);
-    // interrupts have no enter event: their first touch opens their call
-    if (me === undefined || me.call !== a.call) {
-      me = { fn: a.fn, call: a.call, clusters: new Set(), slots: new Set() };
-      this.active.set(a.actor, me);
-    }
+    const me = this.active.get(a.actor);
+    if (me === undefined || me.call !== a.call) throw new Error(`races: ${a.fn} (call ${a.call}) touched shared state outside its call`);
     const mine = kind === 'cluster' ? me.clusters : me.slots;
     mine.add(key as never);
     for (const [actor, other] of this.active) {
@@ -95,22 +91,4 @@ export function raceKeys(r: RaceCounts | undefined): Set<string> {
   const out = new Set<string>();
   if (r) for (const kind of ['cluster', 'slot', 'contention'] as const) for (const k of Object.keys(r[kind])) out.add(`${kind}:${k}`);
   return out;
-}
-
-/** Every unordered pair of entry points (self-pairs included): what a complete matrix would show. */
-export function allPairs(entries: readonly string[] = ENTRY_POINTS): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < entries.length; i++) for (let j = i; j < entries.length; j++) out.push(pairKey(entries[i]!, entries[j]!));
-  return out;
-}
-
-/** Pairs reached out of all, per kind. */
-export function raceSummary(r: RaceCounts | undefined, entries: readonly string[] = ENTRY_POINTS): { cluster: number; slot: number; total: number; contention: number } {
-  const all = allPairs(entries);
-  return {
-    cluster: all.filter((p) => (r?.cluster[p] ?? 0) > 0).length,
-    slot: all.filter((p) => (r?.slot[p] ?? 0) > 0).length,
-    total: all.length,
-    contention: Object.keys(r?.contention ?? {}).length,
-  };
 }

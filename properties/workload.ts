@@ -81,6 +81,11 @@ export type Schedule =
   | { readonly strategy: 'random'; readonly choices: readonly number[] }
   | { readonly strategy: 'pct'; readonly seed: number; readonly depth: number; readonly k?: number };
 
+/** Steps an execution may take before it counts as a livelock (after the fair continuation below). */
+export const DEFAULT_STEP_LIMIT = 50_000;
+/** A run at the step limit goes on this many steps under a fair schedule before it counts as a livelock. */
+export const DEFAULT_FAIR_STEPS = 30_000;
+
 /** PCT's k when a schedule does not give one. */
 export const DEFAULT_PCT_K = 2000;
 

@@ -1,6 +1,6 @@
 // File helpers shared by the trace store and the CLI: never a half-written file, never a hang on odd paths, and an
 // unusable output path refused before any work is done (ensureDir / checkOutputFile), not after it.
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** A path that cannot be created or written: the CLI reports it in one line with exit code 2. */
@@ -90,5 +90,38 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw new FileError(`cannot write '${shown(path)}' (${reason(err)}); choose a writable path`);
+  }
+}
+
+/**
+ * Reads a text file of at most `maxBytes` (one byte more is read to tell a larger one): a device such as /dev/zero
+ * never ends, and a file from elsewhere may be anything. Every way it cannot be read is a FileError naming the path.
+ */
+export function readTextFile(path: string, maxBytes: number): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new FileError(`${shown(path)}: cannot read (${reason(err)})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new FileError(`${shown(path)}: is a directory, not a file`);
+    const buf = Buffer.alloc(Math.min(maxBytes + 1, st.isFile() ? st.size + 1 : maxBytes + 1));
+    let n = 0;
+    while (n < buf.length) {
+      let got: number;
+      try {
+        got = readSync(fd, buf, n, buf.length - n, null);
+      } catch (err) {
+        throw new FileError(`${shown(path)}: cannot read (${reason(err)})`);
+      }
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > maxBytes) throw new FileError(`${shown(path)}: larger than ${maxBytes / 2 ** 20} MB: not a file this tool writes`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
   }
 }

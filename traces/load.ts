@@ -1,6 +1,6 @@
 // Loading a trace file: every way it can be unusable becomes one clear line naming the file and the field. The file
 // may come from anywhere (a bug report, a mailing list), so its size, nesting and every value are bounded first.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { FileError, readTextFile } from './fs.ts';
 import { TRACE_FORMAT, TRACE_LIMITS, TRACE_VERSION, traceSchema, type Trace } from './schema.ts';
 import type { Workload } from '../properties/workload.ts';
 
@@ -55,40 +55,14 @@ export function parseTrace(raw: string, where: string): Trace {
   return r.data;
 }
 
-/** Reads at most TRACE_LIMITS.fileBytes (+1, to tell a too-large file): a device such as /dev/zero never ends. */
-function readBounded(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new TraceError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new TraceError(`${path}: is a directory, not a trace file`);
-    const cap = TRACE_LIMITS.fileBytes;
-    const buf = Buffer.alloc(Math.min(cap + 1, st.isFile() ? st.size + 1 : cap + 1));
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) break;
-      let got: number;
-      try {
-        got = readSync(fd, buf, n, buf.length - n, null);
-      } catch (err) {
-        throw new TraceError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-      }
-      if (got === 0) break;
-      n += got;
-    }
-    if (n > cap) throw new TraceError(`${path}: larger than ${cap / 2 ** 20} MB: not a trace this tool writes`);
-    return buf.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export function loadTrace(path: string): Trace {
-  return parseTrace(readBounded(path), path);
+  let text: string;
+  try {
+    text = readTextFile(path, TRACE_LIMITS.fileBytes);
+  } catch (err) {
+    throw err instanceof FileError ? new TraceError(err.message) : err;
+  }
+  return parseTrace(text, path);
 }
 
 /** The trace's workload; a trace from before the designs existed is a v6 one. */

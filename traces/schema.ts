@@ -3,8 +3,7 @@
 // generator can draw (with head room, said next to each bound), and the cross-field rules the port relies on (a CPU
 // the machine has, a memcg that exists, a bad slot inside its device) are checked here, each naming its field.
 import { z } from 'zod';
-import { DEFAULT_FAIR_STEPS, DEFAULT_STEP_LIMIT } from '../properties/execute.ts';
-import { PAGES_PER_PROCESS } from '../properties/workload.ts';
+import { DEFAULT_FAIR_STEPS, DEFAULT_STEP_LIMIT, PAGES_PER_PROCESS } from '../properties/workload.ts';
 
 /** The limits a trace must respect. The generator's own ranges are in properties/arbitraries.ts. */
 export const TRACE_LIMITS = {
@@ -26,6 +25,7 @@ export const TRACE_LIMITS = {
   injectedRank: 1_000_000,
   /** The generator draws at most 3 processes of at most 10 ops, one fork level, at most 2 more threads. */
   processes: 16,
+  threads: 2,
   ops: 64,
   forkDepth: 4,
   /** A process maps PAGES_PER_PROCESS pages; page numbers and ranges lie inside them. */
@@ -77,7 +77,7 @@ const program: z.ZodType = z.lazy(() =>
     cpu: nat(L.cpus - 1),
     memcg: nat(L.memcgs - 1),
     ops: z.array(procOp).max(L.ops),
-    threads: z.array(thread).max(2).optional(),
+    threads: z.array(thread).max(L.threads).optional(),
   }),
 );
 

@@ -29,6 +29,7 @@ export class LogRec {
   ) {}
 }
 const NO_NOTES: readonly string[] = Object.freeze([]);
+const NOTHING_HELD: readonly string[] = Object.freeze([]);
 
 export class Engine {
   readonly cpus: CpuState[] = [];
@@ -140,7 +141,7 @@ export class Engine {
     if (o?.acquired === undefined) return;
     const ctx = this.ctx();
     const a = this.actorOf(ctx);
-    if (a !== null) o.acquired(a, l.id, l.name, { irqOff, held: ctx.task.held.filter((h) => h.ctx === ctx).map((h) => h.lock.name) });
+    if (a !== null) o.acquired(a, l.id, l.name, irqOff, o.wantsHeld ? ctx.task.held.filter((h) => h.ctx === ctx).map((h) => h.lock.name) : NOTHING_HELD);
   }
 
   /** A waiter found a lock held (observer hook; once per attempt). */
@@ -231,18 +232,26 @@ export class Engine {
    * critical section: since the flavours were consolidated (v4.20), synchronize_rcu and call_rcu wait for it too.
    */
   preemptDisable(cpu: CpuState): void {
-    if (cpu.preempt++ === 0) {
-      cpu.preemptReader = this.nextReaderId++;
-      this.activeReaders.push(cpu.preemptReader);
-    }
+    if (cpu.preempt++ === 0) cpu.preemptReader = this.readerBegin();
   }
 
   /** preempt_count--; the region's RCU reader ends with it. */
   preemptEnable(cpu: CpuState): void {
     if (--cpu.preempt === 0) {
-      this.activeReaders.splice(this.activeReaders.indexOf(cpu.preemptReader), 1);
+      this.readerEnd(cpu.preemptReader);
       cpu.preemptReader = 0;
     }
+  }
+
+  /** An RCU reader enters its section (rcu_read_lock, or a preempt-disabled region): its number, for readerEnd. */
+  readerBegin(): number {
+    const id = this.nextReaderId++;
+    this.activeReaders.push(id);
+    return id;
+  }
+
+  readerEnd(id: number): void {
+    this.activeReaders.splice(this.activeReaders.indexOf(id), 1);
   }
 
   /** No reader that was active when `target` was taken is still inside its section. */

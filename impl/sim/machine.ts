@@ -135,7 +135,6 @@ export class Machine {
     return this.engine.fail(kind, message, details);
   }
 
-  /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
   /** What lockdep has learnt so far: lock classes and dependencies between them (0 with lockdep off). */
   lockdepGraph(): { classes: number; dependencies: number } {
     const l = this.engine.lockdep;
@@ -185,6 +184,7 @@ export class Machine {
     this.engine.releaseCheck = check;
   }
 
+  /** Takes a CPU out of scheduling (once it has nothing left to run), or brings it back. */
   setOnline(cpu: CpuId, online: boolean): void {
     const c = this.engine.cpus[cpu];
     if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);

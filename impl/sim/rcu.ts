@@ -8,10 +8,7 @@ export function* rcu_read_lock(m: Machine): Task {
   const e = m.engine;
   yield e.point('rcu_read_lock');
   const ctx = e.ctx();
-  if (ctx.rcuDepth++ === 0) {
-    ctx.readerId = e.nextReaderId++;
-    e.activeReaders.push(ctx.readerId);
-  }
+  if (ctx.rcuDepth++ === 0) ctx.readerId = e.readerBegin();
 }
 
 // rcu_read_unlock
@@ -21,7 +18,7 @@ export function* rcu_read_unlock(m: Machine): Task {
   const ctx = e.ctx();
   if (ctx.rcuDepth === 0) e.fail('bad-unlock', `rcu_read_unlock outside an RCU read-side critical section in '${ctx.name}'`);
   if (--ctx.rcuDepth === 0) {
-    e.activeReaders.splice(e.activeReaders.indexOf(ctx.readerId), 1);
+    e.readerEnd(ctx.readerId);
     ctx.readerId = 0;
   }
 }

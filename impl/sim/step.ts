@@ -36,6 +36,9 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   if (irq.rcu !== null) ctx.rcuWhat = irq.rcu.what;
   if (irq.kind === 'hardirq') cpu.irqsOn = false;
   cpu.stack.push(ctx);
+  // an interrupt is one call of its handler, which starts here
+  const a = e.observer?.enter !== undefined ? e.actorOf(ctx) : null;
+  if (a !== null) e.observer!.enter!(a);
   resume(e, cpu, ctx);
 }
 

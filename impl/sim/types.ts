@@ -42,8 +42,12 @@ export interface ActorRef {
 export interface SimObserver {
   enter?(a: ActorRef): void;
   leave?(a: ActorRef): void;
-  /** `held`: the lock names this context holds already, outermost first; `irqOff`: the acquisition disabled IRQs. */
-  acquired?(a: ActorRef, lockId: number, lock: string, info: { readonly irqOff: boolean; readonly held: readonly string[] }): void;
+  /**
+   * A lock is taken. `irqOff`: the acquisition disabled IRQs; `held`: the lock names this context holds already,
+   * outermost first, built only for an observer that sets `wantsHeld` (empty otherwise: it costs at every lock).
+   */
+  acquired?(a: ActorRef, lockId: number, lock: string, irqOff: boolean, held: readonly string[]): void;
+  readonly wantsHeld?: boolean;
   contended?(waiter: ActorRef, holder: ActorRef | null, lockId: number, lock: string): void;
 }
 

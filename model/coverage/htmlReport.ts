@@ -5,11 +5,8 @@ import { CHARTS, type ChartInfo } from '../charts.ts';
 import { chartsSvg } from './chartSvg.ts';
 import type { CoverageRecord } from './coverageRecord.ts';
 import { summarizeCoverage, unknownIds } from './textReport.ts';
-import { RACE_CSS, raceHtml } from './raceReport.ts';
+import { RACE_CSS, escapeHtml, raceHtml } from './raceReport.ts';
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function list(title: string, ids: readonly string[]): string {
   if (ids.length === 0) return '';

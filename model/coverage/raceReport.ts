@@ -3,7 +3,8 @@
 // The entry-point names come from the caller (the implementation's list); this file knows no kernel.
 import { pairKey, type RaceCounts } from './coverageRecord.ts';
 
-function escapeHtml(text: string): string {
+/** Text for HTML element content and attribute values (both reports use it). */
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

@@ -107,11 +107,13 @@ describe('hostile use of the command', () => {
     expect(vswapCheck('replay', target).code).toBe(1);
   });
 
-  it('2. a file of endless bytes (/dev/zero) is refused, not read without end', () => {
-    const r = vswapCheck('replay', '/dev/zero');
-    expect(r.code).toBe(2);
-    oneLine(r);
-    expect(r.stderr).toContain('larger than');
+  it('2. a file of endless bytes (/dev/zero) is refused, not read without end, by every command that reads files', () => {
+    for (const args of [['replay', '/dev/zero'], ['coverage', '/dev/zero']]) {
+      const r = vswapCheck(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      oneLine(r);
+      expect(r.stderr).toContain('larger than');
+    }
   });
 
   it('8. merged coverage counts saturate and the merged file reads back', () => {

@@ -6,7 +6,8 @@ import { emptyCoverage, mergeCoverage } from '../../model/coverage/coverageRecor
 import { coverageHtml } from '../../model/coverage/htmlReport.ts';
 import { execute } from '../../properties/execute.ts';
 import { hunt } from '../../properties/hunt.ts';
-import { ENTRY_POINTS, RaceRecorder, raceSummary } from '../../properties/races.ts';
+import { ENTRY_POINTS, RaceRecorder } from '../../properties/races.ts';
+import { summarizeRaces } from '../../model/coverage/raceReport.ts';
 import { PROFILES, Steering } from '../../properties/steer.ts';
 import type { Workload } from '../../properties/workload.ts';
 
@@ -57,8 +58,8 @@ describe('race coverage', () => {
     const html = await coverageHtml(both, { raceEntries: ENTRY_POINTS });
     expect(html).toContain('Race coverage');
     expect(html).toContain('class="never"');
-    const s = raceSummary(both.races);
-    expect(s.total).toBe((ENTRY_POINTS.length * (ENTRY_POINTS.length + 1)) / 2);
+    const s = summarizeRaces(both.races, ENTRY_POINTS);
+    expect(s.pairs).toBe((ENTRY_POINTS.length * (ENTRY_POINTS.length + 1)) / 2);
     expect(s.cluster).toBeGreaterThan(0);
   });
 });

@@ -99,8 +99,8 @@ export function memcgProblems(k: SwapTableKernel): string[] {
 }
 
 /**
- * The release check for this kernel: which cluster a released lock belongs to (looked up by lock id, cached; locks
- * of other kinds are remembered as such), and its problems.
+ * The release check for this kernel: which cluster a released cluster lock belongs to (looked up by lock id, cached;
+ * a miss rescans, as a dynamic cluster may have been created since), and its problems.
  */
 export function releaseChecker(k: SwapTableKernel): (lockId: number, name: string) => string[] | null {
   const owner = new Map<number, { si: SwapInfoStruct; ci: SwapClusterInfo }>();
@@ -112,7 +112,7 @@ export function releaseChecker(k: SwapTableKernel): (lockId: number, name: strin
         for (const ci of si.clusterInfo.values()) owner.set(ci.lock.id, { si, ci });
       }
       o = owner.get(lockId);
-      // a destroyed vswap cluster's last unlock: it is no longer in the pool, and must be empty
+      // a destroyed vswap cluster's last unlock: it is no longer in the pool, so there is nothing left to check
       if (!o) return null;
     }
     const out = clusterProblems(k, o.si, o.ci);

@@ -234,20 +234,24 @@ export async function hunt(opts: HuntOptions, onProgress?: (p: HuntProgress) => 
 
   const runOne = async (k: number, size: number, profile: number): Promise<void> => {
     const task: BatchTask = { seed: opts.seed, indices: Array.from({ length: size }, (_, j) => globalIndex(k + j)), profile, bounds: batchBounds, ...exec };
-    let result: BatchResult;
+    const report = (result: BatchResult): void => {
+      if (result.failure) seenFailure = true;
+      pending.set(k, { size, result });
+      settle();
+    };
     if (pool) {
-      result = (await pool.run(task)) as BatchResult;
+      const result = (await pool.run(task)) as BatchResult;
       executions += result.ran;
       steps += result.steps;
       if (result.failure) failures++;
       progress();
+      report(result);
     } else {
-      result = runBatch(task, tick, shared!);
+      // reported before the event loop gets its turn: the dispatch loop must see a failure before it runs the next
+      // batch into the shared recorders
+      report(runBatch(task, tick, shared!));
       await breathe();
     }
-    if (result.failure) seenFailure = true;
-    pending.set(k, { size, result });
-    settle();
   };
 
   let k = 0;

@@ -2,7 +2,7 @@
 // replay command and exit 1; always write coverage.json and coverage.html to the output directory.
 import type { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { coverageToJSON } from '../model/coverage/coverageJson.ts';
 import { coverageText, summarizeCoverage } from '../model/coverage/textReport.ts';
 import { coverageHtml } from '../model/coverage/htmlReport.ts';
@@ -15,7 +15,7 @@ import { describeWorkload, workloadSize } from '../properties/workload.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
-import { ensureDir, checkOutputFile, writeFileAtomic } from './files.ts';
+import { displayPath, ensureDir, checkOutputFile, writeFileAtomic } from './files.ts';
 import { collect, intOption, workersOption } from './options.ts';
 import { DESIGN_HELP, designsForFaults, parseDesigns } from './designs.ts';
 import { SUMMARY_FORMAT, type HuntSummary } from './summary.ts';
@@ -254,10 +254,4 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     if (result.interrupted) say(`interrupted by Ctrl-C during the ${result.interrupted}`);
   }
   return result.interrupted ? 130 : f ? 1 : 0;
-}
-
-/** A path as a person would paste it: relative to here when below here, absolute otherwise. */
-function displayPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : resolve(p);
 }

@@ -5,6 +5,7 @@ import { CliError } from './errors.ts';
 import { registerChart } from './chart.ts';
 import { registerCompare } from './compare.ts';
 import { registerCoverage } from './coverage.ts';
+import { registerExplore } from './explore.ts';
 import { registerFaults } from './faults.ts';
 import { registerHunt } from './hunt.ts';
 import { registerMerge } from './merge.ts';
@@ -28,6 +29,7 @@ program
 
 registerHunt(program);
 registerReplay(program);
+registerExplore(program);
 registerCoverage(program);
 registerMerge(program);
 registerChart(program);

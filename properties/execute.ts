@@ -42,6 +42,8 @@ export interface ExecuteOptions {
   readonly stepLimit?: number;
   /** Steps of fair continuation before a step-limit run counts as a livelock (default DEFAULT_FAIR_STEPS). */
   readonly fairSteps?: number;
+  /** Called with the machine before anything runs (explore records footprints through it). */
+  readonly onMachine?: (m: Machine) => void;
   /** Called with the world once it is built (tests and debugging look inside through it). */
   readonly onWorld?: (world: World) => void;
 }
@@ -83,6 +85,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     fairSteps: opts.fairSteps ?? DEFAULT_FAIR_STEPS,
     failslab: w.config.failslab ?? [],
   });
+  opts.onMachine?.(m);
   let describe = (slot: number): string => `vswap slot ${slot}`;
   const refinement = checking ? new RefinementOracle(opts.coverage, (slot) => describe(slot)) : null;
   const races = opts.races;
@@ -93,7 +96,9 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   const listener =
     refinement || races
       ? (r: SlotEventRecord): void => {
-          races?.slotTouched(m.currentActor(), r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`);
+          const slot = r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`;
+          m.touchShared(slot);
+          races?.slotTouched(m.currentActor(), slot);
           if (!refinement) return;
           const res = refinement.check(r);
           if (res.violation !== undefined) m.fail('refinement', res.violation);

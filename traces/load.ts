@@ -1,7 +1,8 @@
 // Loading a trace file: every way it can be unusable becomes one clear line naming the file and the field. The file
 // may come from anywhere (a bug report, a mailing list), so its size, nesting and every value are bounded first.
 import { FileError, readTextFile } from './fs.ts';
-import { TRACE_FORMAT, TRACE_LIMITS, TRACE_VERSION, traceSchema, type Trace } from './schema.ts';
+import { TRACE_FORMAT, TRACE_LIMITS, TRACE_VERSION, traceSchema, workloadSchema, type Trace } from './schema.ts';
+import type { ZodError } from 'zod';
 import type { Workload } from '../properties/workload.ts';
 
 export class TraceError extends Error {}
@@ -29,15 +30,73 @@ function nesting(v: unknown): number {
   return deepest;
 }
 
-export function parseTrace(raw: string, where: string): Trace {
+function parseJson(raw: string, where: string, what: string): unknown {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // an editor's byte-order mark is not an error
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     const why = err instanceof RangeError ? 'nested too deeply' : oneLine(err instanceof Error ? err.message : String(err), 120);
-    throw new TraceError(`${where}: not JSON (${why}); a trace is the JSON file a hunt saves`);
+    throw new TraceError(`${where}: not JSON (${why}); ${what}`);
   }
+}
+
+/** The first schema issue, as 'field 'a.b[2]': message'. */
+function firstIssue(error: ZodError): string {
+  const issue = error.issues[0]!;
+  return `field '${oneLine(fieldName(issue.path as (string | number)[]), 120)}': ${oneLine(issue.message, 160)}`;
+}
+
+function fieldName(path: readonly (string | number)[]): string {
+  return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
+}
+
+/** The path of the first key in `input` that validation dropped from `parsed` (zod strips unknown keys), or null. */
+function unknownKey(input: unknown, parsed: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof input !== 'object' || input === null || typeof parsed !== 'object' || parsed === null) return null;
+  if (Array.isArray(input)) {
+    for (let i = 0; i < input.length; i++) {
+      const k = unknownKey(input[i], (parsed as unknown[])[i], [...path, i]);
+      if (k) return k;
+    }
+    return null;
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in parsed)) return [...path, key];
+    const k = unknownKey(value, (parsed as Record<string, unknown>)[key], [...path, key]);
+    if (k) return k;
+  }
+  return null;
+}
+
+/**
+ * A workload file (explore --workload): the `workload` object of a trace, whose `schedule` may be left out (explore
+ * enumerates the schedules). Strict: a field the format does not have is an error, not silently ignored.
+ */
+export function parseWorkload(raw: string, where: string): Workload {
+  const json = parseJson(raw, where, "a workload is a JSON object like a trace's 'workload' field");
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TraceError(`${where}: not a workload (a workload is a JSON object with config, processes and background)`);
+  if (nesting(json) > MAX_NESTING) throw new TraceError(`${where}: nested deeper than ${MAX_NESTING} levels: not a workload`);
+  const input = { schedule: { strategy: 'random', choices: [] }, ...(json as Record<string, unknown>) };
+  const r = workloadSchema.safeParse(input);
+  if (!r.success) throw new TraceError(`${where}: ${firstIssue(r.error)}`);
+  const extra = unknownKey(input, r.data);
+  if (extra) throw new TraceError(`${where}: field '${oneLine(fieldName(extra), 120)}' is not part of a workload (see a trace's 'workload' field for the format)`);
+  const w = r.data as unknown as Workload;
+  return { ...w, config: { ...w.config, design: r.data.config.design ?? 'v6' } };
+}
+
+export function loadWorkload(path: string): Workload {
+  let text: string;
+  try {
+    text = readTextFile(path, TRACE_LIMITS.fileBytes);
+  } catch (err) {
+    throw err instanceof FileError ? new TraceError(err.message) : err;
+  }
+  return parseWorkload(text, path);
+}
+
+export function parseTrace(raw: string, where: string): Trace {
+  const json = parseJson(raw, where, 'a trace is the JSON file a hunt saves');
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TraceError(`${where}: not a vswap-check trace (a trace is a JSON object)`);
   const o = json as Record<string, unknown>;
   if (o.format !== TRACE_FORMAT) throw new TraceError(`${where}: not a vswap-check trace (field 'format' must be '${TRACE_FORMAT}')`);
@@ -47,11 +106,7 @@ export function parseTrace(raw: string, where: string): Trace {
   }
   if (nesting(json) > MAX_NESTING) throw new TraceError(`${where}: nested deeper than ${MAX_NESTING} levels: not a trace this tool writes`);
   const r = traceSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-    throw new TraceError(`${where}: field '${oneLine(field, 120)}': ${oneLine(issue.message, 160)}`);
-  }
+  if (!r.success) throw new TraceError(`${where}: ${firstIssue(r.error)}`);
   return r.data;
 }
 

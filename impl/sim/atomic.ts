@@ -2,9 +2,10 @@
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import type { AtomicHandle } from './handles.ts';
+import { atomicKey } from './footprint.ts';
 
 function* rmw(m: Machine, a: AtomicHandle, op: string, f: (old: number) => number): Task<number> {
-  yield m.engine.point(`${op}(${a.name})`);
+  yield m.engine.point(`${op}(${a.name})`, null, atomicKey(a.id));
   const cell = m.engine.atomics[a.id]!;
   const old = cell.value;
   cell.value = f(old);

@@ -3,6 +3,7 @@ import type { ActorRef, ContextKind, CpuId, Scheduler, SimObserver, Task } from 
 import type { Machine } from './machine.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { Lockdep } from './lockdep/lockdep.ts';
+import { GLOBAL, sharedKey, type Footprint } from './footprint.ts';
 import {
   PointRec,
   RunnableRec,
@@ -74,6 +75,11 @@ export class Engine {
   /** failslab: ranks of the may-fail allocations that fail; `mayFail` counts those made so far. */
   failslab: ReadonlySet<number> = new Set();
   mayFail = 0;
+  /** Explore: record each step's footprint (Machine.recordFootprints). */
+  recordFootprints = false;
+  /** The footprint of the step running or run last, while recording; null otherwise. */
+  fp: Footprint | null = null;
+  private readonly sharedIds = new Map<string, number>();
 
   constructor(
     readonly m: Machine,
@@ -159,8 +165,24 @@ export class Engine {
     return t;
   }
 
-  point(what: string, wait: Wait | null = null): PointRec {
-    return new PointRec(what, wait);
+  /** A scheduling point; `key` is what the step resuming from it touches (footprint.ts), GLOBAL unless said. */
+  point(what: string, wait: Wait | null = null, key = GLOBAL): PointRec {
+    return new PointRec(what, wait, key);
+  }
+
+  /** Records that the current step touched `key` (only while footprints are recorded). */
+  touch(key: number): void {
+    if (this.fp !== null) this.fp.add(key);
+  }
+
+  /** The key of a named piece of shared state (numbered in order of first use, per run). */
+  sharedKey(name: string): number {
+    let id = this.sharedIds.get(name);
+    if (id === undefined) {
+      id = this.sharedIds.size;
+      this.sharedIds.set(name, id);
+    }
+    return sharedKey(id);
   }
 
   cpu(): CpuState {

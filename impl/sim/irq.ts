@@ -3,22 +3,28 @@ import type { Machine } from './machine.ts';
 import type { IrqFlags, Task } from './types.ts';
 import type { LocalLock } from './handles.ts';
 import { grant, lockdepAcquire, release } from './locks.ts';
+import { cpuKey, lockKey } from './footprint.ts';
+
+/** A point whose step touches only this CPU's own state. */
+function local(m: Machine, what: string) {
+  return m.engine.point(what, null, cpuKey(m.engine.cpu().id));
+}
 
 // local_irq_disable
 export function* local_irq_disable(m: Machine): Task {
-  yield m.engine.point('local_irq_disable');
+  yield local(m, 'local_irq_disable');
   m.engine.cpu().irqsOn = false;
 }
 // local_irq_enable
 export function* local_irq_enable(m: Machine): Task {
-  yield m.engine.point('local_irq_enable');
+  yield local(m, 'local_irq_enable');
   const e = m.engine;
   if (e.ctx().kind === 'hardirq') e.fail('bug', 'local_irq_enable in hardirq context');
   e.cpu().irqsOn = true;
 }
 // local_irq_save
 export function* local_irq_save(m: Machine): Task<IrqFlags> {
-  yield m.engine.point('local_irq_save');
+  yield local(m, 'local_irq_save');
   const cpu = m.engine.cpu();
   const flags = cpu.irqsOn;
   cpu.irqsOn = false;
@@ -26,7 +32,7 @@ export function* local_irq_save(m: Machine): Task<IrqFlags> {
 }
 // local_irq_restore
 export function* local_irq_restore(m: Machine, flags: IrqFlags): Task {
-  yield m.engine.point('local_irq_restore');
+  yield local(m, 'local_irq_restore');
   m.engine.cpu().irqsOn = flags;
 }
 /** irqs_disabled(); plain. */
@@ -36,12 +42,12 @@ export function irqs_disabled(m: Machine): boolean {
 
 // preempt_disable
 export function* preempt_disable(m: Machine): Task {
-  yield m.engine.point('preempt_disable');
+  yield local(m, 'preempt_disable');
   m.engine.preemptDisable(m.engine.cpu());
 }
 // preempt_enable
 export function* preempt_enable(m: Machine): Task {
-  yield m.engine.point('preempt_enable');
+  yield local(m, 'preempt_enable');
   const cpu = m.engine.cpu();
   if (cpu.preempt === 0) m.engine.fail('bug', 'preempt_enable with preempt_count 0 (unbalanced)');
   m.engine.preemptEnable(cpu);
@@ -49,17 +55,17 @@ export function* preempt_enable(m: Machine): Task {
 
 // might_sleep: __might_sleep's check, also a preemption point
 export function* might_sleep(m: Machine, what: string): Task {
-  yield m.engine.point(`might_sleep(${what})`);
+  yield local(m, `might_sleep(${what})`);
   m.engine.mightSleep(what);
 }
 
 /** A context that must not sleep although nothing else says so (e.g. a cpuhp dead callback). */
 export function* enter_atomic_section(m: Machine, why: string): Task {
-  yield m.engine.point(`enter_atomic_section(${why})`);
+  yield local(m, `enter_atomic_section(${why})`);
   m.engine.ctx().atomic.push(why);
 }
 export function* exit_atomic_section(m: Machine): Task {
-  yield m.engine.point('exit_atomic_section');
+  yield local(m, 'exit_atomic_section');
   const ctx = m.engine.ctx();
   if (ctx.atomic.pop() === undefined) m.engine.fail('bug', 'exit_atomic_section without enter_atomic_section');
 }
@@ -67,7 +73,7 @@ export function* exit_atomic_section(m: Machine): Task {
 // local_lock: on !PREEMPT_RT, preempt_disable plus a lockdep map for this CPU's instance
 export function* local_lock(m: Machine, ll: LocalLock): Task {
   const e = m.engine;
-  yield e.point(`local_lock(${ll.name})`);
+  yield e.point(`local_lock(${ll.name})`, null, lockKey(e.localLocks[ll.id]!.perCpu[e.cpu().id]!.id));
   const cpu = e.cpu();
   const r = e.localLocks[ll.id]!.perCpu[cpu.id]!;
   e.preemptDisable(cpu);
@@ -78,7 +84,7 @@ export function* local_lock(m: Machine, ll: LocalLock): Task {
 // local_unlock
 export function* local_unlock(m: Machine, ll: LocalLock): Task {
   const e = m.engine;
-  yield e.point(`local_unlock(${ll.name})`);
+  yield e.point(`local_unlock(${ll.name})`, null, lockKey(e.localLocks[ll.id]!.perCpu[e.cpu().id]!.id));
   const cpu = e.cpu();
   release(e, e.localLocks[ll.id]!.perCpu[cpu.id]!, 'local_unlock');
   e.preemptEnable(cpu);

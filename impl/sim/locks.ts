@@ -2,6 +2,7 @@
 import type { Engine } from './engine.ts';
 import type { LockRec } from './state.ts';
 import { formatWhere } from './report.ts';
+import { lockKey } from './footprint.ts';
 
 /** The lockdep class of a lock taken with a given subclass (-1 with lockdep off). */
 export function classOf(e: Engine, l: LockRec, subclass: number): number {
@@ -26,6 +27,7 @@ export function lockdepAcquire(e: Engine, l: LockRec, subclass: number, trylock:
 export function grant(e: Engine, l: LockRec, cls: number, trylock: boolean, irqOff = false): void {
   const ctx = e.ctx();
   const where = e.where();
+  e.touch(lockKey(l.id));
   if (e.observer !== null) e.noteAcquired(l, irqOff);
   l.locked = true;
   l.ownerCpu = e.cpu().id;
@@ -39,6 +41,7 @@ export function grant(e: Engine, l: LockRec, cls: number, trylock: boolean, irqO
 export function release(e: Engine, l: LockRec, op: string): void {
   const ctx = e.ctx();
   const cpu = e.cpu();
+  e.touch(lockKey(l.id));
   if (!l.locked) e.fail('bad-unlock', `${op}: '${l.name}' is not locked`, { lines: [`${ctx.name} is trying to release a lock nobody holds`] });
   if (l.kind === 'mutex' && l.ownerTask !== ctx.task) {
     e.fail('bad-unlock', `${op}: mutex '${l.name}' is held by task '${l.ownerTask?.name ?? '?'}', not by '${ctx.name}'`);

@@ -1,6 +1,7 @@
 // The simulated machine: the public face of one run (spawn tasks, raise interrupts, create primitives, run).
 import type { ActorRef, ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SimObserver, SpinLockOptions, Task } from './types.ts';
 import { Engine } from './engine.ts';
+import { Footprint, GLOBAL, objectKey } from './footprint.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
 import { cpuReports, reportDeadlock } from './report.ts';
@@ -48,6 +49,7 @@ export class Machine {
     const c = this.engine.cpus[cpu];
     if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);
     if (!c.online) throw new Error(`sim: CPU#${cpu} is offline`);
+    this.engine.touch(GLOBAL);
     const t = this.engine.newTask(name, cpu, false, fn);
     c.tasks.push(t);
     return t.handle;
@@ -84,6 +86,7 @@ export class Machine {
         const r = this.buf[i];
         if (r === undefined) throw new Error(`sim: scheduler '${e.scheduler.name}' chose ${i} of ${this.buf.length} runnables`);
         e.schedule.push(r.id);
+        if (e.recordFootprints) e.fp = new Footprint(r.cpu);
         try {
           stepOnce(e, r);
         } catch (err) {
@@ -122,6 +125,22 @@ export class Machine {
   *point(what: string): Task {
     yield this.engine.point(what);
     this.engine.ctx().label = what;
+  }
+
+  /** Explore: record what each step touches (lastFootprint), for the dependency relation of footprint.ts. */
+  recordFootprints(): void {
+    this.engine.recordFootprints = true;
+  }
+
+  /** The footprint of the step run last (null unless recordFootprints was called). */
+  get lastFootprint(): Footprint | null {
+    return this.engine.fp;
+  }
+
+  /** (plain) The current step touched a named piece of shared state (a swap slot): a footprint key for explore. */
+  touchShared(name: string): void {
+    const e = this.engine;
+    if (e.fp !== null) e.fp.add(e.sharedKey(name));
   }
 
   /** Annotates the current step in the log. */
@@ -188,6 +207,7 @@ export class Machine {
   setOnline(cpu: CpuId, online: boolean): void {
     const c = this.engine.cpus[cpu];
     if (c === undefined) throw new Error(`sim: no CPU#${cpu}`);
+    this.engine.touch(GLOBAL);
     c.offlinePending = !online;
     if (online) c.online = true;
   }
@@ -197,6 +217,8 @@ export class Machine {
   }
 
   private newLock(name: string, kind: LockKind, subclass: number): LockRec {
+    // ids are handed out in order: which step creates first matters
+    this.engine.touch(GLOBAL);
     const l: LockRec = {
       id: this.engine.locks.length,
       name,
@@ -233,11 +255,13 @@ export class Machine {
   }
 
   atomic(name: string, initial = 0): AtomicHandle {
+    this.engine.touch(GLOBAL);
     this.engine.atomics.push({ name, value: initial });
     return { id: this.engine.atomics.length - 1, name } as AtomicHandle;
   }
 
   refcount(name: string, initial = 1): RefcountHandle {
+    this.engine.touch(GLOBAL);
     this.engine.refcounts.push({ name, value: initial });
     return { id: this.engine.refcounts.length - 1, name } as RefcountHandle;
   }
@@ -246,6 +270,7 @@ export class Machine {
   access(h: KObj, what: string): void {
     const o = this.engine.objects[h.id];
     if (o === undefined) throw new Error(`sim: unknown object ${h.id}`);
+    this.engine.touch(objectKey(h.id));
     if (o.freed === null) return;
     const by = formatWhere(o.freed);
     if (o.freedByRcu !== null) {
@@ -276,6 +301,7 @@ export class Machine {
   private raise(kind: 'hardirq' | 'softirq', name: string, fn: (m: Machine) => Task<unknown>, opts: IrqOptions): void {
     const e = this.engine;
     if (opts.cpu !== undefined && e.cpus[opts.cpu] === undefined) throw new Error(`sim: no CPU#${opts.cpu}`);
+    e.touch(GLOBAL);
     const seq = e.irqSeq++;
     addPending(e, { seq, name, key: pendingKey(kind, name, seq), kind, fn, target: opts.cpu ?? null, rcu: null, runnables: [] });
   }

@@ -3,6 +3,7 @@ import type { Machine } from './machine.ts';
 import type { Gfp, Task } from './types.ts';
 import type { KObj } from './handles.ts';
 import { formatWhere } from './report.ts';
+import { GLOBAL, objectKey } from './footprint.ts';
 
 // kmalloc: GFP_KERNEL may sleep (might_alloc) and never fails here; the atomic flavours never sleep and fail when
 // the machine's failslab list names their rank (then null, and the log says so)
@@ -28,6 +29,7 @@ export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null> 
  */
 export function kmalloc_plain(m: Machine, what: string): KObj {
   const e = m.engine;
+  e.touch(GLOBAL);
   const id = e.objects.length;
   e.objects.push({ id, what, freed: null, freedByRcu: null });
   e.liveObjects++;
@@ -39,6 +41,7 @@ export function kfree(m: Machine, h: KObj): void {
   const e = m.engine;
   const o = e.objects[h.id];
   if (o === undefined) throw new Error(`sim: kfree of an unknown object ${h.id}`);
+  e.touch(objectKey(h.id));
   if (o.freed !== null) {
     e.fail('use-after-free', `double-free of '${o.what}'`, { lines: [`First freed by ${formatWhere(o.freed)}`] });
   }

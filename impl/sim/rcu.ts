@@ -2,11 +2,16 @@
 // inside its section when the grace period began has left it (readers are numbered as they enter).
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
+import { cpuKey } from './footprint.ts';
+
+// Footprints: entering or leaving a read-side section only renumbers readers and may end a grace period, and
+// everything that can tell (call_rcu, synchronize_rcu and its wait, a callback's delivery) is a global step; so
+// rcu_read_lock and rcu_read_unlock touch only their CPU. (What the section reads is at points of its own.)
 
 // rcu_read_lock
 export function* rcu_read_lock(m: Machine): Task {
   const e = m.engine;
-  yield e.point('rcu_read_lock');
+  yield e.point('rcu_read_lock', null, cpuKey(e.cpu().id));
   const ctx = e.ctx();
   if (ctx.rcuDepth++ === 0) ctx.readerId = e.readerBegin();
 }
@@ -14,7 +19,7 @@ export function* rcu_read_lock(m: Machine): Task {
 // rcu_read_unlock
 export function* rcu_read_unlock(m: Machine): Task {
   const e = m.engine;
-  yield e.point('rcu_read_unlock');
+  yield e.point('rcu_read_unlock', null, cpuKey(e.cpu().id));
   const ctx = e.ctx();
   if (ctx.rcuDepth === 0) e.fail('bad-unlock', `rcu_read_unlock outside an RCU read-side critical section in '${ctx.name}'`);
   if (--ctx.rcuDepth === 0) {

@@ -2,6 +2,7 @@
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import type { RefcountHandle } from './handles.ts';
+import { refcountKey } from './footprint.ts';
 
 /** INT_MAX: lib/refcount.c saturates there; we report instead. */
 const REFCOUNT_MAX = 0x7fffffff;
@@ -18,7 +19,7 @@ function warn(m: Machine, r: RefcountHandle, op: string, what: string, old: numb
 
 // refcount_add: __refcount_add
 export function* refcount_add(m: Machine, r: RefcountHandle, n: number): Task {
-  yield m.engine.point(`refcount_add(${r.name})`);
+  yield m.engine.point(`refcount_add(${r.name})`, null, refcountKey(r.id));
   const c = cell(m, r);
   if (c.value === 0) warn(m, r, 'refcount_add', 'addition on 0; use-after-free.', 0);
   if (c.value + n > REFCOUNT_MAX || c.value < 0) warn(m, r, 'refcount_add', 'saturated; leaking memory.', c.value);
@@ -30,7 +31,7 @@ export function* refcount_inc(m: Machine, r: RefcountHandle): Task {
 }
 // refcount_inc_not_zero: fails (false) instead of warning when the count is 0
 export function* refcount_inc_not_zero(m: Machine, r: RefcountHandle): Task<boolean> {
-  yield m.engine.point(`refcount_inc_not_zero(${r.name})`);
+  yield m.engine.point(`refcount_inc_not_zero(${r.name})`, null, refcountKey(r.id));
   const c = cell(m, r);
   if (c.value === 0) return false;
   if (c.value + 1 > REFCOUNT_MAX) warn(m, r, 'refcount_inc_not_zero', 'saturated; leaking memory.', c.value);
@@ -39,7 +40,7 @@ export function* refcount_inc_not_zero(m: Machine, r: RefcountHandle): Task<bool
 }
 // refcount_sub_and_test: true when the count reached 0
 export function* refcount_sub_and_test(m: Machine, r: RefcountHandle, n: number): Task<boolean> {
-  yield m.engine.point(`refcount_sub_and_test(${r.name})`);
+  yield m.engine.point(`refcount_sub_and_test(${r.name})`, null, refcountKey(r.id));
   const c = cell(m, r);
   if (c.value - n < 0) warn(m, r, 'refcount_sub_and_test', 'underflow; use-after-free.', c.value);
   c.value -= n;
@@ -51,7 +52,7 @@ export function* refcount_dec_and_test(m: Machine, r: RefcountHandle): Task<bool
 }
 // refcount_dec: must not reach 0 (the last reference goes through refcount_dec_and_test)
 export function* refcount_dec(m: Machine, r: RefcountHandle): Task {
-  yield m.engine.point(`refcount_dec(${r.name})`);
+  yield m.engine.point(`refcount_dec(${r.name})`, null, refcountKey(r.id));
   const c = cell(m, r);
   if (c.value <= 0) warn(m, r, 'refcount_dec', 'underflow; use-after-free.', c.value);
   if (c.value === 1) warn(m, r, 'refcount_dec', 'decrement hit 0; leaking memory.', c.value);
@@ -63,6 +64,6 @@ export function refcount_read(m: Machine, r: RefcountHandle): number {
 }
 // refcount_set
 export function* refcount_set(m: Machine, r: RefcountHandle, v: number): Task {
-  yield m.engine.point(`refcount_set(${r.name})`);
+  yield m.engine.point(`refcount_set(${r.name})`, null, refcountKey(r.id));
   cell(m, r).value = v;
 }

@@ -4,12 +4,13 @@ import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import type { BitLock, Mutex } from './handles.ts';
 import { grant, lockdepAcquire, release } from './locks.ts';
+import { lockKey } from './footprint.ts';
 import { formatWhere } from './report.ts';
 
 // mutex_lock: may sleep; re-locking a mutex the task holds hangs it for ever
 export function* mutex_lock(m: Machine, mu: Mutex): Task {
   const e = m.engine;
-  yield e.point(`mutex_lock(${mu.name})`);
+  yield e.point(`mutex_lock(${mu.name})`, null, lockKey(mu.id));
   e.mightSleep(`mutex_lock(${mu.name})`);
   const r = e.locks[mu.id]!;
   if (r.locked && r.ownerTask === e.ctx().task) {
@@ -20,21 +21,21 @@ export function* mutex_lock(m: Machine, mu: Mutex): Task {
   }
   const cls = lockdepAcquire(e, r, 0, false);
   if (r.locked && e.observer !== null) e.noteContended(r);
-  while (r.locked) yield e.point(`mutex_lock(${mu.name}) sleeping`, { kind: 'mutex', lock: r });
+  while (r.locked) yield e.point(`mutex_lock(${mu.name}) sleeping`, { kind: 'mutex', lock: r }, lockKey(r.id));
   grant(e, r, cls, false);
 }
 
 // mutex_unlock
 export function* mutex_unlock(m: Machine, mu: Mutex): Task {
   const e = m.engine;
-  yield e.point(`mutex_unlock(${mu.name})`);
+  yield e.point(`mutex_unlock(${mu.name})`, null, lockKey(mu.id));
   release(e, e.locks[mu.id]!, 'mutex_unlock');
 }
 
 // mutex_trylock: never sleeps (so no might_sleep), but is still a mutex: not from interrupt context
 export function* mutex_trylock(m: Machine, mu: Mutex): Task<boolean> {
   const e = m.engine;
-  yield e.point(`mutex_trylock(${mu.name})`);
+  yield e.point(`mutex_trylock(${mu.name})`, null, lockKey(mu.id));
   const r = e.locks[mu.id]!;
   if (e.ctx().kind !== 'task') e.fail('bug', `mutex_trylock('${r.name}') from ${e.ctx().kind} context`);
   if (r.locked) return false;
@@ -46,25 +47,25 @@ export function* mutex_trylock(m: Machine, mu: Mutex): Task<boolean> {
 // lock_bit: folio_lock and friends; sleeps until the bit is clear
 export function* lock_bit(m: Machine, fl: BitLock): Task {
   const e = m.engine;
-  yield e.point(`lock_bit(${fl.name})`);
+  yield e.point(`lock_bit(${fl.name})`, null, lockKey(fl.id));
   e.mightSleep(`lock_bit(${fl.name})`);
   const r = e.locks[fl.id]!;
   if (r.locked && e.observer !== null) e.noteContended(r);
-  while (r.locked) yield e.point(`lock_bit(${fl.name}) sleeping`, { kind: 'bit', lock: r });
+  while (r.locked) yield e.point(`lock_bit(${fl.name}) sleeping`, { kind: 'bit', lock: r }, lockKey(r.id));
   grant(e, r, -1, false);
 }
 
 // unlock_bit: folio_unlock; any context may clear it (I/O completion does)
 export function* unlock_bit(m: Machine, fl: BitLock): Task {
   const e = m.engine;
-  yield e.point(`unlock_bit(${fl.name})`);
+  yield e.point(`unlock_bit(${fl.name})`, null, lockKey(fl.id));
   release(e, e.locks[fl.id]!, 'unlock_bit');
 }
 
 // trylock_bit: folio_trylock
 export function* trylock_bit(m: Machine, fl: BitLock): Task<boolean> {
   const e = m.engine;
-  yield e.point(`trylock_bit(${fl.name})`);
+  yield e.point(`trylock_bit(${fl.name})`, null, lockKey(fl.id));
   const r = e.locks[fl.id]!;
   if (r.locked) return false;
   grant(e, r, -1, true);

@@ -4,6 +4,7 @@ import type { IrqFlags, Task } from './types.ts';
 import type { SpinLock } from './handles.ts';
 import type { LockRec } from './state.ts';
 import { grant, lockdepAcquire, release, selfDeadlock } from './locks.ts';
+import { lockKey } from './footprint.ts';
 
 type IrqMode = 'plain' | 'irq' | 'irqsave';
 
@@ -16,7 +17,7 @@ function rec(m: Machine, l: SpinLock, raw: boolean, op: string): LockRec {
 /** do_raw_spin_lock with its debug checks, after preempt_disable (and local_irq_disable for _irq forms). */
 function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass: number, op: string): Task<IrqFlags> {
   const e = m.engine;
-  yield e.point(`${op}(${l.name})`);
+  yield e.point(`${op}(${l.name})`, null, lockKey(l.id));
   const r = rec(m, l, raw, op);
   const cpu = e.cpu();
   const flags = cpu.irqsOn;
@@ -26,7 +27,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
   const cls = lockdepAcquire(e, r, subclass, false);
   if (r.locked && e.observer !== null) e.noteContended(r);
   while (r.locked) {
-    yield e.point(`${op}(${l.name}) spinning`, { kind: 'spin', lock: r });
+    yield e.point(`${op}(${l.name}) spinning`, { kind: 'spin', lock: r }, lockKey(r.id));
     if (r.ownerCpu === cpu.id) selfDeadlock(e, r, op);
   }
   grant(e, r, cls, false, mode !== 'plain');
@@ -35,7 +36,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
 
 function* unlock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, flags: IrqFlags, op: string): Task {
   const e = m.engine;
-  yield e.point(`${op}(${l.name})`);
+  yield e.point(`${op}(${l.name})`, null, lockKey(l.id));
   const r = rec(m, l, raw, op);
   release(e, r, op);
   if (e.releaseCheck !== null) {
@@ -55,7 +56,7 @@ function* unlock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, flags: Ir
 /** spin_trylock: never waits; on success it is held like any spinlock (lockdep records no ordering). */
 function* trylock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, op: string): Task<{ ok: boolean; flags: IrqFlags }> {
   const e = m.engine;
-  yield e.point(`${op}(${l.name})`);
+  yield e.point(`${op}(${l.name})`, null, lockKey(l.id));
   const r = rec(m, l, raw, op);
   const cpu = e.cpu();
   const flags = cpu.irqsOn;

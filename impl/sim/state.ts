@@ -102,6 +102,8 @@ export class PointRec {
   constructor(
     readonly what: string,
     readonly wait: Wait | null,
+    /** The footprint key of what the step resuming here touches first (impl/sim/footprint.ts); GLOBAL by default. */
+    readonly key: number,
   ) {}
 }
 

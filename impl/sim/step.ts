@@ -2,6 +2,7 @@
 // deliver an interrupt on top of what the CPU was doing.
 import { Engine, LogRec } from './engine.ts';
 import type { CpuState, Ctx, PointRec, RunnableRec } from './state.ts';
+import { GLOBAL, NONE, lockKey } from './footprint.ts';
 
 export function stepOnce(e: Engine, r: RunnableRec): void {
   const cpu = e.cpus[r.cpu]!;
@@ -14,8 +15,9 @@ export function stepOnce(e: Engine, r: RunnableRec): void {
     resume(e, cpu, top);
     return;
   }
-  // The CPU is idle: the first ready task in spawn order gets it.
+  // The CPU is idle: the first ready task in spawn order gets it (which one depends on the waits of those before it).
   for (const t of cpu.tasks) {
+    if (e.fp !== null) e.fp.add(waitKey(t.ctx));
     if (e.ready(t.ctx)) {
       cpu.current = t;
       cpu.stack[0] = t.ctx;
@@ -29,6 +31,7 @@ export function stepOnce(e: Engine, r: RunnableRec): void {
 /** Interrupt entry: the handler runs on top of the CPU's current context (hardirq with interrupts off). */
 function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   const irq = r.irq!;
+  e.touch(GLOBAL);
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
   ctx.savedIrqsOn = cpu.irqsOn;
@@ -48,14 +51,21 @@ function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
   const what = ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`;
   e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, what));
   if (!ctx.retrying) e.lastStepOn[cpu.id] = e.step;
+  // footprint: what the point resumed from is about (a task's first step holds no lock, so it touches only its own
+  // state before its first point; an interrupt's delivery is global)
+  if (e.fp !== null && ctx.point !== null) e.fp.add(ctx.point.key);
   if (ctx.gen === null) ctx.gen = ctx.factory!(e.m);
   const res = ctx.gen.next();
   if (res.done === true) {
     finish(e, cpu, ctx, res.value);
   } else {
-    ctx.point = res.value as PointRec;
+    const p = (ctx.point = res.value as PointRec);
+    // whether this CPU can go on now depends on the lock it waits for
+    if (e.fp !== null && p.wait !== null && (p.wait.kind === 'spin' || p.wait.kind === 'mutex' || p.wait.kind === 'bit')) e.fp.add(lockKey(p.wait.lock.id));
     // A task that goes to sleep leaves the CPU to the idle task; it is picked up again once ready.
-    if (ctx.kind === 'task' && Engine.sleeps(ctx.point.wait) && !e.ready(ctx)) {
+    if (ctx.kind === 'task' && Engine.sleeps(p.wait) && !e.ready(ctx)) {
+      // whether this CPU can step again now depends on what each of its tasks waits for
+      if (e.fp !== null) for (const t of cpu.tasks) e.fp.add(waitKey(t.ctx));
       cpu.current = cpu.idle;
       cpu.stack[0] = cpu.idle.ctx;
     }
@@ -80,6 +90,7 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
     t.handle.done = true;
     t.handle.result = value;
     cpu.tasks.splice(cpu.tasks.indexOf(t), 1);
+    if (e.fp !== null) for (const other of cpu.tasks) e.fp.add(waitKey(other.ctx));
     cpu.current = cpu.idle;
     cpu.stack[0] = cpu.idle.ctx;
   } else {
@@ -92,4 +103,11 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
     const a = e.observer?.leave !== undefined ? e.actorOf(ctx) : null;
     if (a !== null) e.observer!.leave!(a);
   }
+}
+
+/** The footprint key of what a context waits for: nothing, a lock, or GLOBAL (a condition, RCU, a timer). */
+function waitKey(ctx: Ctx): number {
+  const w = ctx.point?.wait;
+  if (w === undefined || w === null) return NONE;
+  return w.kind === 'spin' || w.kind === 'mutex' || w.kind === 'bit' ? lockKey(w.lock.id) : GLOBAL;
 }

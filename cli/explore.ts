@@ -1,0 +1,202 @@
+// `vswap-check explore`: every schedule of one workload within a preemption bound (properties/explore.ts). Exit 0:
+// the bound was completed without a failure; 1: a failing schedule was found (saved as a trace); 4: a budget cut
+// the search short (no claim beyond the last completed bound); 2: bad input; 130: interrupted.
+import type { Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { FAULTS, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
+import { ToChoicesScheduler } from '../impl/sim/index.ts';
+import { execute } from '../properties/execute.ts';
+import { exploreWorkload, type ExploreResult } from '../properties/explore.ts';
+import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
+import { TraceError, loadTrace, loadWorkload, traceWorkload } from '../traces/load.ts';
+import { makeTrace, saveTrace } from '../traces/save.ts';
+import { parseDesigns } from './designs.ts';
+import { CliError, action } from './errors.ts';
+import { parseFaults } from './faults.ts';
+import { displayPath, ensureDir } from './files.ts';
+import { collect, intOption } from './options.ts';
+
+interface ExploreCliOptions {
+  workload?: string;
+  preemptions: number;
+  design?: string;
+  fault: string[];
+  fixed?: boolean;
+  lockdep: boolean;
+  reduction: boolean;
+  maxSchedules?: number;
+  seconds: number;
+  json?: boolean;
+  out: string;
+}
+
+export function registerExplore(program: Command): void {
+  program
+    .command('explore')
+    .description('run every schedule of one workload with at most K preemptions (exit 0 none fails, 1 one fails, 4 cut short, 2 bad input)')
+    .argument('[trace]', "a trace (its workload, faults and lockdep setting; its schedule is ignored)")
+    .option('--workload <file>', "a workload file instead of a trace (a trace's 'workload' object; 'schedule' may be left out)")
+    .option('--preemptions <k>', 'the preemption bound K: bounds 0, 1, ... K are explored in turn', intOption('--preemptions', 0, 16), 2)
+    .option('--design <name>', 'run the workload on this design instead of its own (v6, ste, mainline)')
+    .option('--fault <name>', "switch a fault on (repeatable; replaces the trace's faults)", collect, [])
+    .option('--fixed', 'switch every fault off: explore the workload on the fixed code (e.g. after a fix, to check the regression)')
+    .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
+    .option('--no-reduction', 'turn the sleep-set reduction off (to measure what it saves)')
+    .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
+    .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
+    .option('--json', 'print one JSON object instead of text')
+    .option('--out <dir>', 'where the trace of a failing schedule goes', 'explore-out')
+    .action(action(runExploreCommand));
+}
+
+interface Input {
+  workload: Workload;
+  faults: FaultName[];
+  lockdep: boolean;
+  source: string;
+}
+
+function readInput(path: string | undefined, o: ExploreCliOptions): Input {
+  if ((path === undefined) === (o.workload === undefined)) throw new CliError('explore needs a trace or --workload FILE (one of them)');
+  let workload: Workload;
+  let faults: FaultName[];
+  let lockdep = o.lockdep;
+  try {
+    if (path !== undefined) {
+      const t = loadTrace(path);
+      const unknown = t.faults.find((f) => !isFaultName(f));
+      if (unknown !== undefined) throw new CliError(`${path}: field 'faults': unknown fault '${unknown}' (see vswap-check faults)`);
+      workload = traceWorkload(t);
+      faults = t.faults as FaultName[];
+      lockdep = lockdep && t.lockdep;
+    } else {
+      workload = loadWorkload(o.workload!);
+      faults = [];
+    }
+  } catch (err) {
+    if (err instanceof TraceError) throw new CliError(err.message);
+    throw err;
+  }
+  if (o.fault.length > 0 && o.fixed) throw new CliError('--fixed switches every fault off; it cannot be combined with --fault');
+  if (o.fault.length > 0) faults = parseFaults(o.fault);
+  if (o.fixed) faults = [];
+  if (o.design !== undefined) {
+    const designs = parseDesigns(o.design);
+    if (designs.length !== 1) throw new CliError(`--design takes one design for explore, got '${o.design}'`);
+    workload = { ...workload, config: { ...workload.config, design: designs[0]! } };
+  }
+  const design = workload.config.design;
+  const misfit = faults.find((f) => !FAULTS[f].designs.includes(design));
+  if (misfit !== undefined) throw new CliError(`fault ${misfit} exists only in design ${FAULTS[misfit].designs.join(', ')}, and the workload runs on ${design} (--design)`);
+  return { workload, faults, lockdep, source: path ?? o.workload! };
+}
+
+async function runExploreCommand(path: string | undefined, o: ExploreCliOptions): Promise<number> {
+  const input = readInput(path, o);
+  ensureDir(o.out);
+  const K = o.preemptions;
+  const say = (s: string): void => {
+    if (!o.json) process.stdout.write(`${s}\n`);
+  };
+  say(`explore ${input.source}: design ${input.workload.config.design}${input.faults.length ? `, faults: ${input.faults.join(', ')}` : ', no faults'}, ` +
+    `every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
+  // (the workload's own schedule is not used: every schedule within the bound is)
+  for (const line of describeWorkload(input.workload)) if (!line.startsWith('schedule:')) say(`  ${line}`);
+
+  // Ctrl-C stops the search like a budget (exit 130); a second one quits at once
+  let interrupted = false;
+  let bar: SingleBar | null = null;
+  const onSigint = (): void => {
+    bar?.stop();
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nvswap-check: interrupted: stopping the search (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const tty = !o.json && process.stderr.isTTY;
+  bar = tty ? new SingleBar({ format: ' explore |{bar}| bound {bound} of ' + K + ': {schedules} schedules, {pruned} pruned, {runs} runs in all', hideCursor: true }, Presets.shades_classic) : null;
+  bar?.start(K + 1, 0, { bound: 0, schedules: 0, pruned: 0, runs: 0 });
+  const t0 = performance.now();
+  const deadline = t0 + o.seconds * 1000;
+  let runs = 0;
+  let lastDraw = 0;
+  let result: ExploreResult;
+  try {
+    result = exploreWorkload(input.workload, {
+      faults: input.faults,
+      lockdep: input.lockdep,
+      preemptions: K,
+      reduction: o.reduction,
+      ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
+      stop: () => interrupted || performance.now() > deadline,
+      onProgress: (p) => {
+        runs++;
+        const now = performance.now();
+        if (bar === null || now - lastDraw < 100) return;
+        lastDraw = now;
+        bar.update(p.bound, { bound: p.bound, schedules: p.schedules, pruned: p.pruned, runs });
+      },
+    });
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const seconds = +((performance.now() - t0) / 1000).toFixed(2);
+  const final = result.bounds[result.bounds.length - 1];
+  const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interrupted ? 130 : 4;
+  let tracePath: string | null = null;
+  const f = result.first;
+  if (f !== null) {
+    // the failing schedule as a trace: strict replay ids, and the same schedule as choices so that it also shrinks
+    const conv = new ToChoicesScheduler(f.schedule);
+    execute(input.workload, { faults: input.faults, lockdep: input.lockdep, scheduler: conv });
+    const size = workloadSize(input.workload);
+    tracePath = saveTrace(o.out, `${f.failure.kind}-explore`, makeTrace({
+      faults: [...input.faults],
+      lockdep: input.lockdep,
+      workload: { ...input.workload, schedule: { strategy: 'random', choices: conv.choices } } as never,
+      schedule: [...f.schedule],
+      failure: { kind: f.failure.kind, message: f.failure.message },
+      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${input.faults.map((x) => ` --fault ${x}`).join('')}` },
+      size: { ops: size.ops, cpus: size.cpus, preemptions: f.preemptions, steps: f.steps },
+    }));
+  }
+  const perBound = result.bounds.map((b) => ({ bound: b.bound, schedules: b.schedules, pruned: b.pruned, complete: b.bound <= result.completedBound }));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({
+      status: result.status,
+      exitCode,
+      preemptions: K,
+      completedBound: result.completedBound,
+      design: input.workload.config.design,
+      faults: input.faults,
+      reduction: o.reduction,
+      schedules: final?.schedules ?? 0,
+      pruned: final?.pruned ?? 0,
+      runs: result.runs,
+      perBound,
+      seconds,
+      interrupted,
+      failure: f ? { kind: f.failure.kind, message: f.failure.message, preemptions: f.preemptions, bound: f.bound, steps: f.steps, trace: tracePath } : null,
+    })}\n`);
+    return exitCode;
+  }
+  say('');
+  for (const b of perBound) say(`  bound ${b.bound}: ${b.schedules} schedules, ${b.pruned} pruned${b.complete ? '' : ' (not complete)'}`);
+  if (f !== null && tracePath !== null) {
+    say('');
+    say(`FAILED: a schedule with ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'} fails: ${f.failure.kind}: ${f.failure.message}`);
+    if (f.failure.text) say(f.failure.text);
+    say(`found after ${result.runs} runs in ${seconds}s (exploring bound ${f.bound}; bounds below it have no failure)`);
+    say(`trace saved: ${tracePath}`);
+    say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
+  } else if (result.status === 'complete') {
+    say(`no failure in every schedule with <= ${K} preemption${K === 1 ? '' : 's'} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
+  } else {
+    const why = interrupted ? 'interrupted' : o.maxSchedules !== undefined && result.runs >= o.maxSchedules ? `--max-schedules ${o.maxSchedules}` : `--seconds ${o.seconds}`;
+    say(`cut short by ${why} after ${result.runs} runs in ${seconds}s: ` +
+      (result.completedBound >= 0 ? `no failure in every schedule with <= ${result.completedBound} preemption${result.completedBound === 1 ? '' : 's'}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
+      ': no claim for the bound asked');
+  }
+  return exitCode;
+}

@@ -1,0 +1,44 @@
+// A step's footprint: what it touched, for explore's partial-order reduction (properties/explore.ts).
+//
+// The port follows the simulator's data-race-freedom convention (API.md): between two scheduling points code is
+// atomic; shared data is read or written either under a simulated lock the context holds, or at a bare scheduling
+// point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
+// both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
+// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point, an interrupt's delivery,
+// RCU, wait_event and schedule_timeout, and whatever hands out ids (allocation, creating a primitive, raising an
+// interrupt, spawning), since ids are order-dependent. A step that changes whether its CPU can step (it waits for a
+// lock, puts its task to sleep, finishes it, or picks the next task) also records what each task there waits for.
+// A step is recorded only while a Machine records footprints; otherwise every hook is one null check.
+
+/** The step depends on everything. */
+export const GLOBAL = -1;
+/** Nothing to record. */
+export const NONE = -2;
+export const lockKey = (id: number): number => id * 8;
+export const atomicKey = (id: number): number => id * 8 + 1;
+export const refcountKey = (id: number): number => id * 8 + 2;
+export const objectKey = (id: number): number => id * 8 + 3;
+/** State only this CPU touches (its interrupt flag, preempt count, atomic-section stack). */
+export const cpuKey = (id: number): number => id * 8 + 4;
+/** A named piece of shared state reported by the code under test (e.g. a swap slot, by the slot event oracle). */
+export const sharedKey = (id: number): number => id * 8 + 5;
+
+export class Footprint {
+  global = false;
+  readonly keys: number[] = [];
+
+  constructor(readonly cpu: number) {}
+
+  add(key: number): void {
+    if (key === NONE) return;
+    if (key < 0) this.global = true;
+    else if (!this.global && !this.keys.includes(key)) this.keys.push(key);
+  }
+}
+
+/** Two steps commute: different CPUs, neither global, nothing touched in common. */
+export function independent(a: Footprint, b: Footprint): boolean {
+  if (a.global || b.global || a.cpu === b.cpu) return false;
+  for (const k of a.keys) if (b.keys.includes(k)) return false;
+  return true;
+}

@@ -1,0 +1,257 @@
+// Systematic exploration: every schedule of one workload with at most K preemptions, for K = 0, 1, … up to a bound
+// (iterative context bounding: Musuvathi and Qadeer, PLDI 2007). Stateless: each schedule is a fresh run of the
+// deterministic simulator, steered by a scheduler that replays a prefix of choices and then extends it; a
+// depth-first search over those prefixes visits every schedule within the bound.
+//
+// A preemption is a step other than the next step of the CPU that stepped last while that CPU can still step (an
+// interrupt delivered then counts as one). Switching after that CPU blocked, slept or finished is free. Steps after
+// the run's step limit (the fair continuation that tells a livelock from a starving schedule) are not enumerated:
+// the claim is about the schedules within the step limit.
+//
+// Reduction: sleep sets (Godefroid, 1996) over the simulator's own step footprints (impl/sim/footprint.ts, which
+// states the data-race-freedom convention they rest on). Two steps of different CPUs are independent when neither
+// is global and they touch no lock, atomic, refcount, object or slot in common. A choice explored before a sibling
+// sleeps in the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one
+// already explored.
+// Sleep sets and a preemption bound do not combine naively (Coons, Musuvathi and McKinley, OOPSLA 2013): the
+// explored equivalent of a pruned schedule may need more preemptions than the bound, and was cut. So an explored
+// choice a goes to sleep for a later sibling b only when moving a forward cannot add a preemption:
+//   (1) a is the next step of the CPU that stepped last (it costs nothing; taking b first cost one), or
+//   (2) after a its CPU cannot step, and a costs no more than b at this state.
+// Proof sketch: a pruned schedule b·w·a·r (w independent of a, none of it on a's CPU) is equivalent to a·b·w·r. Both
+// pay the same inside w and r; at the junctions, a·b·w·r pays for a, for b after a (nothing in case 2; at most one in
+// case 1, where b·w·a·r paid one for b) and for r's first step after w (at most what b·w·a·r paid for a, since a
+// changes no CPU's ability to step: a step that makes a CPU wait on a lock records that lock, one that puts a task
+// to sleep is global). So a·b·w·r needs no more preemptions and was explored within the bound.
+import type { FaultName } from '../impl/kernel/faults.ts';
+import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
+import { execute, type ExecutionFailure } from './execute.ts';
+import type { Workload } from './workload.ts';
+
+/** One run under the given scheduler; `onMachine` must be called with the machine before it runs. */
+export type Runner = (scheduler: Scheduler, onMachine: (m: Machine) => void) => { readonly failure: ExecutionFailure | null; readonly schedule: readonly string[]; readonly steps: number };
+
+export interface ExploreOptions {
+  /** The preemption bound K. */
+  readonly preemptions: number;
+  /** Sleep-set reduction (default true); off only to measure what it saves. */
+  readonly reduction?: boolean;
+  /** Explore K = 0, 1, … K in turn (default), or only K (to count the failing schedules within K). */
+  readonly iterate?: boolean;
+  /** Stop at the first failing schedule (default) or count them all. */
+  readonly stopAtFailure?: boolean;
+  /** Budget: at most this many runs in all. */
+  readonly maxSchedules?: number;
+  /** Budget: asked after every run; true cuts the search short (the caller owns the clock). */
+  readonly stop?: () => boolean;
+  /** Called after every run. */
+  readonly onProgress?: (p: ExploreProgress) => void;
+}
+
+export interface ExploreProgress {
+  readonly bound: number;
+  readonly schedules: number;
+  readonly pruned: number;
+  readonly failing: number;
+}
+
+export interface BoundStats {
+  readonly bound: number;
+  /** Runs to the end (each one a distinct schedule up to the reduction's equivalence). */
+  schedules: number;
+  /** Runs stopped early because every way on was asleep or over the bound: covered by explored schedules. */
+  pruned: number;
+  /** Failing schedules (when counting). */
+  failing: number;
+}
+
+export interface FoundFailure {
+  readonly failure: ExecutionFailure;
+  readonly schedule: readonly string[];
+  readonly steps: number;
+  /** Preemptions the failing schedule makes (as defined above). */
+  readonly preemptions: number;
+  /** The bound being explored when it was found. */
+  readonly bound: number;
+}
+
+export interface ExploreResult {
+  /** 'failure': stopped at a failing schedule; 'complete': every bound up to K explored; 'cut': a budget ran out. */
+  readonly status: 'failure' | 'complete' | 'cut';
+  /** The largest bound whose every schedule was run (-1: none). */
+  readonly completedBound: number;
+  readonly bounds: readonly BoundStats[];
+  /** Runs in all, over every bound. */
+  readonly runs: number;
+  readonly first: FoundFailure | null;
+  /** When counting: how many failing schedules had each failure kind. */
+  readonly failingKinds: Readonly<Record<string, number>>;
+}
+
+interface Choice {
+  readonly id: string;
+  readonly cpu: number;
+  /** 1 when taking it is a preemption. */
+  readonly cost: number;
+  /** What it touched, once it ran (null: unknown, treated as dependent on everything). */
+  fp: Footprint | null;
+  /** After it ran, its CPU could not step (known once the next decision was reached). */
+  blocksCpu: boolean;
+}
+
+interface Sleeper {
+  readonly id: string;
+  readonly fp: Footprint;
+}
+
+interface Node {
+  readonly lastCpu: number;
+  readonly lastCanStep: boolean;
+  /** Preemptions made before this decision. */
+  readonly cost: number;
+  readonly sleep: readonly Sleeper[];
+  cur: Choice;
+  readonly todo: Choice[];
+  readonly done: Choice[];
+}
+
+/** A run stopped because every way on is asleep or over the bound. */
+class Pruned extends Error {}
+
+/** Follows the path's choices, then extends the path with new decisions (first choice: no preemption). */
+class ExploreScheduler implements Scheduler {
+  readonly name = 'explore';
+  machine: Machine | null = null;
+
+  constructor(
+    private readonly path: Node[],
+    private readonly bound: number,
+    private readonly reduction: boolean,
+  ) {}
+
+  next(runnable: readonly Runnable[], _current: string | null, step: number): number {
+    const path = this.path;
+    if (step > 0) {
+      const prev = path[step - 1]!;
+      if (prev.cur.fp === null) prev.cur.fp = this.machine!.lastFootprint;
+    }
+    if (step < path.length) {
+      const id = path[step]!.cur.id;
+      for (let i = 0; i < runnable.length; i++) if (runnable[i]!.id === id) return i;
+      throw new Error(`explore: step ${step}: '${id}' is not runnable on a re-run of the same prefix (the run is not deterministic)`);
+    }
+    const parent = step > 0 ? path[step - 1]! : null;
+    if (parent !== null) parent.cur.blocksCpu = !canStep(runnable, parent.cur.cpu);
+    const lastCpu = parent?.cur.cpu ?? -1;
+    const lastCanStep = lastCpu >= 0 && canStep(runnable, lastCpu);
+    const cost = parent === null ? 0 : parent.cost + parent.cur.cost;
+    const sleep = parent !== null && this.reduction ? childSleep(parent) : [];
+    const choices: Choice[] = [];
+    for (const r of runnable) {
+      const c = lastCanStep && !(r.kind === 'step' && r.cpu === lastCpu) ? 1 : 0;
+      if (cost + c > this.bound) continue;
+      if (sleep.some((s) => s.id === r.id)) continue;
+      const choice: Choice = { id: r.id, cpu: r.cpu, cost: c, fp: null, blocksCpu: false };
+      // the step that costs nothing first: the schedule without preemptions comes first
+      if (c === 0) choices.unshift(choice);
+      else choices.push(choice);
+    }
+    const first = choices.shift();
+    if (first === undefined) throw new Pruned();
+    path.push({ lastCpu, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
+    return runnable.findIndex((r) => r.id === first.id);
+  }
+}
+
+function canStep(runnable: readonly Runnable[], cpu: number): boolean {
+  for (const r of runnable) if (r.kind === 'step' && r.cpu === cpu) return true;
+  return false;
+}
+
+/** The sleep set after the parent's current choice: what stays asleep, and the explored siblings that may sleep. */
+function childSleep(parent: Node): Sleeper[] {
+  const b = parent.cur;
+  const out: Sleeper[] = [];
+  if (b.fp === null) return out;
+  for (const s of parent.sleep) if (independent(s.fp, b.fp)) out.push(s);
+  for (const a of parent.done) {
+    if (a.fp === null) continue;
+    const free = (parent.lastCanStep && a.cost === 0) || (a.blocksCpu && a.cost <= b.cost);
+    if (free && independent(a.fp, b.fp)) out.push({ id: a.id, fp: a.fp });
+  }
+  return out;
+}
+
+/** The next schedule to run: the deepest decision with a choice left; false when the bound is exhausted. */
+function backtrack(path: Node[]): boolean {
+  while (path.length > 0) {
+    const node = path[path.length - 1]!;
+    node.done.push(node.cur);
+    const next = node.todo.shift();
+    if (next !== undefined) {
+      node.cur = next;
+      return true;
+    }
+    path.pop();
+  }
+  return false;
+}
+
+export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
+  const K = opts.preemptions;
+  if (!Number.isInteger(K) || K < 0) throw new Error(`explore: the preemption bound must be a whole number >= 0, got ${K}`);
+  const stopAtFailure = opts.stopAtFailure ?? true;
+  const bounds: BoundStats[] = [];
+  const failingKinds: Record<string, number> = {};
+  let runs = 0;
+  let first: FoundFailure | null = null;
+  let completedBound = -1;
+  for (let k = opts.iterate === false ? K : 0; k <= K; k++) {
+    const stats: BoundStats = { bound: k, schedules: 0, pruned: 0, failing: 0 };
+    bounds.push(stats);
+    const path: Node[] = [];
+    do {
+      if ((opts.maxSchedules !== undefined && runs >= opts.maxSchedules) || opts.stop?.() === true) {
+        return { status: 'cut', completedBound, bounds, runs, first, failingKinds };
+      }
+      const sched = new ExploreScheduler(path, k, opts.reduction ?? true);
+      let machine: Machine | null = null;
+      runs++;
+      try {
+        const res = run(sched, (m) => {
+          m.recordFootprints();
+          machine = sched.machine = m;
+        });
+        const last = path[path.length - 1];
+        // the last decision's step ran: its footprint, unless the fair continuation ran steps after it
+        if (last !== undefined && last.cur.fp === null && res.schedule.length === path.length) last.cur.fp = (machine as Machine | null)?.lastFootprint ?? null;
+        stats.schedules++;
+        if (res.failure !== null) {
+          stats.failing++;
+          failingKinds[res.failure.kind] = (failingKinds[res.failure.kind] ?? 0) + 1;
+          if (first === null) {
+            const preemptions = last === undefined ? 0 : last.cost + last.cur.cost;
+            first = { failure: res.failure, schedule: res.schedule, steps: res.steps, preemptions, bound: k };
+          }
+          if (stopAtFailure) return { status: 'failure', completedBound, bounds, runs, first, failingKinds };
+        }
+      } catch (err) {
+        if (!(err instanceof Pruned)) throw err;
+        stats.pruned++;
+      }
+      opts.onProgress?.({ bound: k, schedules: stats.schedules, pruned: stats.pruned, failing: stats.failing });
+    } while (backtrack(path));
+    completedBound = k;
+  }
+  return { status: first !== null ? 'failure' : 'complete', completedBound, bounds, runs, first, failingKinds };
+}
+
+export interface ExploreWorkloadOptions extends ExploreOptions {
+  readonly faults: readonly FaultName[];
+  readonly lockdep?: boolean;
+}
+
+/** Explores one workload with every oracle on (its own schedule is ignored). */
+export function exploreWorkload(w: Workload, opts: ExploreWorkloadOptions): ExploreResult {
+  return explore((scheduler, onMachine) => execute(w, { faults: opts.faults, lockdep: opts.lockdep ?? true, scheduler, onMachine }), opts);
+}

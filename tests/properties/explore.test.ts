@@ -1,0 +1,120 @@
+// explore: iterative context bounding with sleep sets, on textbook programs whose answers are known by hand.
+import { describe, expect, it } from 'vitest';
+import { Machine, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
+import { explore, type Runner } from '../../properties/explore.ts';
+
+/** A runner for a hand-written machine: `setup` spawns the tasks on a fresh machine. */
+function runner(cpus: number, setup: (m: Machine) => void): Runner {
+  return (scheduler: Scheduler, onMachine) => {
+    const m = new Machine({ cpus, scheduler, lockdep: false, stepLimit: 1000 });
+    onMachine(m);
+    setup(m);
+    const r = m.run();
+    return { failure: r.ok ? null : { kind: r.failure.kind, message: r.failure.message, text: '' }, schedule: m.schedule, steps: r.steps };
+  };
+}
+
+/** Two tasks take two spinlocks in opposite orders (lockdep off, so only the real deadlock is reported). */
+const inversion = runner(2, (m) => {
+  const a = m.spinlock('A');
+  const b = m.spinlock('B');
+  function* take(first: typeof a, second: typeof a): Task {
+    yield* spin_lock(m, first);
+    yield* spin_lock(m, second);
+    yield* spin_unlock(m, second);
+    yield* spin_unlock(m, first);
+  }
+  m.spawn(0, 'AB', () => take(a, b));
+  m.spawn(1, 'BA', () => take(b, a));
+});
+
+/**
+ * Three tasks, a bug that needs two preemptions: B arms only between A's two steps, and C fails only between B's
+ * two steps (a1 < b1 < a2 and b1 < c1 < b2).
+ */
+const threeTasks = runner(3, (m) => {
+  let flag = 0;
+  let armed = 0;
+  m.spawn(0, 'A', function* () {
+    yield* m.point('a1');
+    flag = 1;
+    yield* m.point('a2');
+    flag = 0;
+  });
+  m.spawn(1, 'B', function* () {
+    yield* m.point('b1');
+    if (flag === 1) armed = 1;
+    yield* m.point('b2');
+    armed = 0;
+  });
+  m.spawn(2, 'C', function* () {
+    yield* m.point('c1');
+    if (armed === 1) m.fail('bug', 'C saw B armed');
+  });
+});
+
+/** Two CPUs each lock and unlock their own lock three times: every interleaving is equivalent. */
+const independentLocks = runner(2, (m) => {
+  for (const cpu of [0, 1]) {
+    const l = m.spinlock(`L${cpu}`);
+    m.spawn(cpu, `T${cpu}`, function* () {
+      for (let i = 0; i < 3; i++) {
+        yield* spin_lock(m, l);
+        yield* spin_unlock(m, l);
+      }
+    });
+  }
+});
+
+describe('explore', () => {
+  it('a two-task lock-order inversion needs exactly one preemption', () => {
+    const k0 = explore(inversion, { preemptions: 0 });
+    expect(k0.status).toBe('complete');
+    expect(k0.first).toBeNull();
+    const k1 = explore(inversion, { preemptions: 1 });
+    expect(k1.status).toBe('failure');
+    expect(k1.first!.failure.kind).toBe('deadlock');
+    expect(k1.first!.preemptions).toBe(1);
+    expect(k1.first!.bound).toBe(1);
+  });
+
+  it('a three-task bug needing two preemptions is not found at K = 1 and is found at K = 2', () => {
+    for (const reduction of [true, false]) {
+      const k1 = explore(threeTasks, { preemptions: 1, reduction });
+      expect(k1.status).toBe('complete');
+      expect(k1.completedBound).toBe(1);
+      const k2 = explore(threeTasks, { preemptions: 2, reduction });
+      expect(k2.status).toBe('failure');
+      expect(k2.first!.preemptions).toBe(2);
+      expect(k2.first!.failure.message).toBe('C saw B armed');
+    }
+  });
+
+  it('a budget cuts the search short and never claims the bound', () => {
+    const r = explore(threeTasks, { preemptions: 1, maxSchedules: 3 });
+    expect(r.status).toBe('cut');
+    expect(r.runs).toBe(3);
+    expect(r.completedBound).toBeLessThan(1);
+    let asked = 0;
+    const s = explore(threeTasks, { preemptions: 1, stop: () => ++asked > 2 });
+    expect(s.status).toBe('cut');
+  });
+
+  it('sleep sets prune equivalent interleavings of independent steps, and the counts are deterministic', () => {
+    const full = explore(independentLocks, { preemptions: 2, reduction: false });
+    const reduced = explore(independentLocks, { preemptions: 2 });
+    expect(full.status).toBe('complete');
+    expect(reduced.status).toBe('complete');
+    expect(reduced.bounds[2]!.schedules).toBeLessThan(full.bounds[2]!.schedules);
+    expect(explore(independentLocks, { preemptions: 2 })).toEqual(reduced);
+  });
+
+  it('counts the failing schedules within a bound', () => {
+    const r = explore(inversion, { preemptions: 1, iterate: false, stopAtFailure: false });
+    expect(r.status).toBe('failure');
+    expect(r.bounds).toHaveLength(1);
+    expect(r.bounds[0]!.failing).toBeGreaterThan(0);
+    expect(r.failingKinds.deadlock).toBe(r.bounds[0]!.failing);
+    expect(() => explore(inversion, { preemptions: -1 })).toThrow(/whole number/);
+  });
+});

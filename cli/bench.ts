@@ -2,7 +2,8 @@
 // Markdown report (BENCHMARKS.md is its committed output) or, with --json, one JSON object.
 import type { Command } from 'commander';
 import { cpus } from 'node:os';
-import { FAULTS } from '../impl/kernel/faults.ts';
+import { FAULTS, type FaultName } from '../impl/kernel/faults.ts';
+import { runExploreBench, type ExploreRun } from '../properties/exploreBench.ts';
 import { DESIGN_HELP, parseDesigns } from './designs.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { runBench, type DetectionRow, type RaceRow } from '../properties/bench.ts';
@@ -92,11 +93,15 @@ export function registerBench(program: Command): void {
     .option('--race-seconds <n>', 'seconds of each race-coverage hunt, with and without steering, per seed (0: skip)', intOption('--race-seconds', 0, 3600), 60)
     .addOption(workersOption("for the hunts (the throughput rows are one thread's)"))
     .option('--scaling-runs <n>', 'executions of the clean hunt timed on 1..workers threads (0: skip)', intOption('--scaling-runs', 0), 15000)
+    .option('--explore', 'measure explore instead: per fault, the bound it finds the failure at, the fixed code proven clean, what the reduction saves')
+    .option('--preemptions <k>', 'with --explore: the preemption bound', intOption('--preemptions', 0, 16), 2)
+    .option('--explore-seconds <n>', 'with --explore: budget of each explore run', intOption('--explore-seconds', 1, 3600), 60)
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; workers: number; scalingRuns: number; json?: boolean; out?: string }) => {
+      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; workers: number; scalingRuns: number; explore?: boolean; preemptions: number; exploreSeconds: number; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
+        if (o.explore) return exploreBench(o, faults);
         const designs = parseDesigns(o.design);
         const strategies = parseStrategies(o.strategy);
         if (o.out !== undefined) checkOutputFile(o.out, '--out');
@@ -189,4 +194,54 @@ export function registerBench(program: Command): void {
         if (o.out) writeFileAtomic(o.out, md);
       }),
     );
+}
+
+const run = (r: ExploreRun | null): string => {
+  if (r === null) return '—';
+  if (r.status === 'failure') return `${r.failureKind} at ${r.preemptions} preemption${r.preemptions === 1 ? '' : 's'}`;
+  if (r.status === 'complete') return `clean, bound ${r.completedBound} complete`;
+  return `cut at ${r.seconds.toFixed(0)} s (bound ${r.completedBound} complete)`;
+};
+
+/** bench --explore: the explore section of BENCHMARKS.md. */
+async function exploreBench(o: { preemptions: number; exploreSeconds: number; json?: boolean; out?: string }, faults: readonly FaultName[]): Promise<void> {
+  if (o.out !== undefined) checkOutputFile(o.out, '--out');
+  const t0 = performance.now();
+  const seed = 1000;
+  const rows = await runExploreBench({
+    ...(faults.length ? { faults } : {}),
+    preemptions: o.preemptions,
+    seconds: o.exploreSeconds,
+    seed,
+    now: () => performance.now(),
+    onFault: (f) => void (o.json ? 0 : process.stderr.write(`  ${f}\n`)),
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ preemptions: o.preemptions, exploreSeconds: o.exploreSeconds, rows, wallSeconds: wall })}\n`);
+    return;
+  }
+  const K = o.preemptions;
+  const cmd = `npx vswap-check bench --explore --preemptions ${K} --explore-seconds ${o.exploreSeconds}${faults.map((f) => ` --fault ${f}`).join('')}`;
+  const md = [
+    `## Explore: every schedule with <= ${K} preemptions of each fault's workload`,
+    '',
+    `Command: \`${cmd}\` (${wall.toFixed(0)} s wall, Node ${process.version}, ${cpus().length} CPUs: ${cpus()[0]?.model ?? '?'}; one core).`,
+    `Workload: the fault's committed regression, or the one a hunt with seed ${seed} shrinks. Each explore run has ${o.exploreSeconds} s. ` +
+      '"with the fault": bounds 0, 1, ... explored in turn until a schedule fails; "fixed": every fault off, the bound asked; ' +
+      '"runs" counts every run of every bound (complete schedules and runs pruned by the sleep sets).',
+    '',
+    '| fault | workload | steps | CPUs | with the fault | runs | s | fixed | schedules at K | runs | s | fixed, no reduction: runs | s | runs saved |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const saved = r.fixed && r.fixedNoReduction && r.fixed.status === 'complete' && r.fixedNoReduction.status === 'complete' ? `${(100 * (1 - r.fixed.runs / r.fixedNoReduction.runs)).toFixed(1)} %` : '—';
+      return (
+        `| ${r.fault} | ${r.source ?? 'not found by the hunt'} | ${r.steps} | ${r.cpus} | ${run(r.found)} | ${r.found?.runs ?? '—'} | ${fmt(r.found?.seconds ?? null, 1)} | ` +
+        `${run(r.fixed)} | ${r.fixed?.schedules ?? '—'} | ${r.fixed?.runs ?? '—'} | ${fmt(r.fixed?.seconds ?? null, 1)} | ${r.fixedNoReduction?.runs ?? '—'} | ${fmt(r.fixedNoReduction?.seconds ?? null, 1)} | ${saved} |`
+      );
+    }),
+    '',
+  ].join('\n');
+  process.stdout.write(md);
+  if (o.out) writeFileAtomic(o.out, md);
 }

@@ -11,7 +11,9 @@ import { ENTRY_POINTS } from '../impl/world/ops.ts';
 import { CHARTS } from '../model/charts.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { hunt, type HuntProgress } from '../properties/hunt.ts';
-import { describeWorkload, workloadSize } from '../properties/workload.ts';
+import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
+import { exploreWorkload } from '../properties/explore.ts';
+import type { FaultName } from '../impl/kernel/faults.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
@@ -35,6 +37,8 @@ interface HuntCliOptions {
   shrinkSeconds: number;
   workers: number;
   shard?: { index: number; count: number };
+  thenExplore?: number;
+  exploreSeconds: number;
 }
 
 /** `--shard i/n`: the i-th (1-based) of n slices. */
@@ -64,6 +68,8 @@ export function registerHunt(program: Command): void {
     .option('--shrink-seconds <n>', 'time budget of the shrink', intOption('--shrink-seconds', 1, 86_400), 60)
     .addOption(workersOption('running the executions'))
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the executions (a CI matrix job; merge the outputs with vswap-check merge)', shardOption)
+    .option('--then-explore <k>', 'after a failure is shrunk, run every schedule of its workload with at most k preemptions and count the failing ones (see vswap-check explore)', intOption('--then-explore', 0, 16))
+    .option('--explore-seconds <n>', 'time budget of --then-explore', intOption('--explore-seconds', 1, 86_400), 60)
     .option('--json', 'print one JSON summary object instead of text')
     .option('--out <dir>', 'where coverage.json, coverage.html and failure traces go', 'hunt-out')
     .action(action(runHuntCommand));
@@ -179,6 +185,12 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       size: { ops: size.ops, cpus: size.cpus, preemptions: ex.preemptions, steps: ex.steps },
     }));
   }
+  // how many schedules of the shrunk workload within the bound fail: one bad interleaving, or most of them?
+  let explored: ReturnType<typeof thenExplore> | null = null;
+  if (f && o.thenExplore !== undefined && !result.interrupted) {
+    say(`exploring every schedule of the shrunk workload with <= ${o.thenExplore} preemptions (up to ${o.exploreSeconds}s)...`);
+    explored = thenExplore(f.workload, faults, o.lockdep, o.thenExplore, o.exploreSeconds);
+  }
   const summary: HuntSummary = {
     format: SUMMARY_FORMAT,
     version: 1,
@@ -221,6 +233,12 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       }
       say(`trace saved: ${tracePath}`);
       say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
+      if (explored) {
+        const kinds = Object.entries(explored.failingKinds).map(([k, n]) => `${k} ${n}`).join(', ');
+        const of = `${explored.failing} of ${explored.schedules} schedules with <= ${explored.preemptions} preemptions fail${kinds ? ` (${kinds})` : ''}`;
+        say(explored.complete ? `explored: ${of}` : `explored (cut short by --explore-seconds ${o.exploreSeconds}, bound not complete): so far ${of}`);
+        say(`explore it:  npx vswap-check explore ${displayPath(tracePath)} --preemptions ${explored.preemptions}   (add --fixed to check the fixed code)`);
+      }
     }
   }
   if (o.json) {
@@ -232,6 +250,7 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
         failures: f ? 1 : 0,
         failureIndex: f ? f.index : null,
         ...(f && f.withoutFaults !== undefined ? { withoutFaults: f.withoutFaults } : {}),
+        ...(explored ? { thenExplore: explored } : {}),
         coverage: Object.fromEntries(cov.map((c) => [c.chart, c])),
         races: summarizeRaces(result.coverage.races, ENTRY_POINTS),
         steering: o.steer ? result.steering : null,
@@ -254,4 +273,12 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     if (result.interrupted) say(`interrupted by Ctrl-C during the ${result.interrupted}`);
   }
   return result.interrupted ? 130 : f ? 1 : 0;
+}
+
+/** --then-explore: every schedule of the shrunk workload within the bound, counting the failing ones. */
+function thenExplore(w: Workload, faults: readonly FaultName[], lockdep: boolean, k: number, seconds: number) {
+  const deadline = performance.now() + seconds * 1000;
+  const r = exploreWorkload(w, { faults, lockdep, preemptions: k, iterate: false, stopAtFailure: false, stop: () => performance.now() > deadline });
+  const b = r.bounds[0]!;
+  return { preemptions: k, complete: r.status !== 'cut', schedules: b.schedules, pruned: b.pruned, failing: b.failing, failingKinds: r.failingKinds };
 }

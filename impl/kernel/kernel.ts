@@ -63,7 +63,7 @@ export abstract class Kernel {
     this.swapLock = m.spinlock('swap_lock');
     this.lruLock = m.spinlock('lruvec->lru_lock');
     this.zswapLruLock = m.spinlock('list_lru_one->lock');
-    this.memcgs = Array.from({ length: config.memcgs + 1 }, (_, id) => new MemCgroup(id, config.memcgSwapMax));
+    this.memcgs = Array.from({ length: config.memcgs + 1 }, (_, id) => new MemCgroup(id, config.memcgSwapMax, m));
   }
 
   faultOn(name: FaultName): boolean {

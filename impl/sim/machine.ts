@@ -1,7 +1,7 @@
 // The simulated machine: the public face of one run (spawn tasks, raise interrupts, create primitives, run).
 import type { ActorRef, ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SimObserver, SpinLockOptions, Task } from './types.ts';
 import { Engine } from './engine.ts';
-import { Footprint, GLOBAL, objectKey } from './footprint.ts';
+import { Footprint, GLOBAL, lockKey, objectKey } from './footprint.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
 import { cpuReports, reportDeadlock } from './report.ts';
@@ -95,6 +95,7 @@ export class Machine {
           e.fail('exception', msg, { lines: err instanceof Error && err.stack !== undefined ? err.stack.split('\n').slice(1, 8) : [] });
         }
         if (e.failure !== null) throw e.failure;
+        if (this.history !== null) this.history.push(e.fp!);
         e.step++;
       }
     } catch (err) {
@@ -127,10 +128,15 @@ export class Machine {
     this.engine.ctx().label = what;
   }
 
-  /** Explore: record what each step touches (lastFootprint), for the dependency relation of footprint.ts. */
-  recordFootprints(): void {
+  /**
+   * Explore: record what each step touches (lastFootprint), for the dependency relation of footprint.ts; with
+   * `history`, every step's footprint is also appended to it.
+   */
+  recordFootprints(history?: Footprint[]): void {
     this.engine.recordFootprints = true;
+    if (history !== undefined) this.history = history;
   }
+  private history: Footprint[] | null = null;
 
   /** The footprint of the step run last (null unless recordFootprints was called). */
   get lastFootprint(): Footprint | null {
@@ -141,6 +147,15 @@ export class Machine {
   touchShared(name: string): void {
     const e = this.engine;
     if (e.fp !== null) e.fp.add(e.sharedKey(name));
+  }
+
+  /**
+   * (plain) The current step touches state guarded by this lock's object without holding the lock: what the kernel
+   * keeps in atomics and flag bits and the port in plain fields (a folio's refcount and flags). A footprint key.
+   */
+  touchGuarded(l: { readonly id: number }): void {
+    const e = this.engine;
+    if (e.fp !== null) e.fp.add(lockKey(l.id));
   }
 
   /** Annotates the current step in the log. */

@@ -4,20 +4,42 @@
 // carries the memsw charge over to swap.
 import type { Folio } from './folio.ts';
 import type { Kernel } from '../kernel.ts';
-import type { Task } from '../sim.ts';
+import type { Machine, Task } from '../sim.ts';
 import { irqs_disabled } from '../sim.ts';
 import type { SwpEntry } from '../swap.ts';
 
 export class MemCgroup {
-  /** v2: memory.swap usage; v1: the swap part of memsw (the MEMCG_SWAP stat). In pages. */
-  swapCharge = 0;
-  /** References on the memcg id held by swap descriptors (mem_cgroup_id_get_many / _put_many). */
-  idRefs = 0;
+  // Both counters are atomics in the kernel (a page_counter, the id refcount), changed under whichever swap lock
+  // the caller holds; every access tells explore's dependency relation that the step touched this memcg.
+  #swapCharge = 0;
+  #idRefs = 0;
+  readonly #key: string;
   constructor(
     readonly id: number,
     /** memory.swap.max (v2). */
     readonly swapMax: number,
-  ) {}
+    private readonly m: Machine,
+  ) {
+    this.#key = `memcg#${id}`;
+  }
+  /** v2: memory.swap usage; v1: the swap part of memsw (the MEMCG_SWAP stat). In pages. */
+  get swapCharge(): number {
+    this.m.touchShared(this.#key);
+    return this.#swapCharge;
+  }
+  set swapCharge(v: number) {
+    this.m.touchShared(this.#key);
+    this.#swapCharge = v;
+  }
+  /** References on the memcg id held by swap descriptors (mem_cgroup_id_get_many / _put_many). */
+  get idRefs(): number {
+    this.m.touchShared(this.#key);
+    return this.#idRefs;
+  }
+  set idRefs(v: number) {
+    this.m.touchShared(this.#key);
+    this.#idRefs = v;
+  }
 }
 
 /** mem_cgroup_from_id */

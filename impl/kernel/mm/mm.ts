@@ -33,6 +33,12 @@ export interface MmHooks {
   pteCopied(src: MmStruct, dst: MmStruct, page: number): void;
 }
 
+/**
+ * The list of every mm (the kernel's anon_vma chains and mmlist, under their locks; here one plain list that the
+ * reverse map and swapoff walk): its footprint key for explore.
+ */
+export const MMLIST = 'mmlist';
+
 /** mm_alloc: a new address space, registered for reverse-map walks. */
 export function mm_alloc(k: Kernel): MmStruct {
   const mm = new MmStruct(k.nextMmId++, k.m.spinlock('mm->page_table_lock'));
@@ -43,6 +49,7 @@ export function mm_alloc(k: Kernel): MmStruct {
 /** mmput: the address space is gone (after its PTEs were zapped). */
 export function mmput(k: Kernel, mm: MmStruct): void {
   k.warnOn(mm.ptes.size > 0, `mmput: mm ${mm.id} still has PTEs`);
+  k.m.touchShared(MMLIST);
   const i = k.mms.indexOf(mm);
   if (i >= 0) k.mms.splice(i, 1);
 }

@@ -4,9 +4,11 @@ import type { Folio } from './folio.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Task } from '../sim.ts';
 import { spin_lock, spin_unlock } from '../sim.ts';
+import { MMLIST } from './mm.ts';
 
 /** try_to_unmap: walks every mm for PTEs of the folio; false if a PTE could not be converted. */
 export function* try_to_unmap(k: Kernel, folio: Folio): Task<boolean> {
+  k.m.touchShared(MMLIST);
   for (const mm of [...k.mms]) {
     if (!folio.mapcount) break;
     yield* spin_lock(k.m, mm.ptl);

@@ -3,7 +3,7 @@
 // the page back in the PTE (unuse_pte), then frees what is left in the swap cache, until the device is empty.
 import { folio_lock, folio_put, folio_unlock, folio_wait_writeback } from '../mm/folio.ts';
 import type { Folio } from '../mm/folio.ts';
-import type { MmStruct } from '../mm/mm.ts';
+import { MMLIST, type MmStruct } from '../mm/mm.ts';
 import type { Task } from '../sim.ts';
 import { kfree, kmalloc_plain, sched, schedule_timeout, spin_lock, spin_unlock } from '../sim.ts';
 import { folio_matches_swap_entry, type SwpEntry } from '../swap.ts';
@@ -150,6 +150,7 @@ export function* try_to_unuse(k: SwapTableKernel, si: SwapInfoStruct): Task {
     // read and its map, a writeback in flight); let the other CPUs run (cond_resched on a real machine)
     if (pass) yield* schedule_timeout(k.m, `try_to_unuse: swap${si.index} still has ${si.inuse} slot(s) in use`);
     if (k.vswap) yield* k.vswap.try_to_unuse_vswap(si);
+    k.m.touchShared(MMLIST);
     for (const mm of [...k.mms]) if (!(yield* unuse_mm(k, si, mm))) break;
     for (let off = 1; off < si.slots && si.inuse > 0; off++) {
       const tb = yield* swap_table_get(k, si, off);

@@ -1,0 +1,85 @@
+// `vswap-check explore` as a user runs it: a regression's fault is found and saved as a replayable trace, the fixed
+// code is proven clean within the bound (the same counts twice), a budget that cuts the search short exits 4 without
+// claiming the bound, and bad input is one line with exit 2.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { vswapCheck } from './run.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vswap-explore-cli-'));
+const DOUBLE_FREE = 'traces/regressions/double-free.json';
+const oneLine = (r: { stderr: string }): void => {
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('vswap-check explore', () => {
+  it("finds the regression's failure within the bound and saves a trace that replays it", () => {
+    const out = join(dir, 'found');
+    const r = vswapCheck('explore', DOUBLE_FREE, '--preemptions', '2', '--json', '--out', out);
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.status).toBe('failure');
+    expect(j.failure.preemptions).toBeLessThanOrEqual(2);
+    const replay = vswapCheck('replay', j.failure.trace, '--json');
+    expect(replay.code, replay.stdout + replay.stderr).toBe(1);
+    expect(JSON.parse(replay.stdout).outcome).toBe('reproduced');
+  });
+
+  it('proves the fixed code clean within the bound, with the same counts on every run', () => {
+    const a = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--out', join(dir, 'clean'));
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/no failure in every schedule with <= 1 preemption \(\d+ schedules, \d+ pruned, [\d.]+ s;/);
+    const runs = [1, 2].map(() => JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--json', '--out', join(dir, 'clean')).stdout));
+    expect(runs[1].perBound).toEqual(runs[0].perBound);
+    expect(runs[0].status).toBe('complete');
+    expect(runs[0].completedBound).toBe(1);
+  });
+
+  it('a budget that cuts the search short exits 4 and claims no bound it did not finish', () => {
+    const r = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--max-schedules', '5', '--out', join(dir, 'cut'));
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stdout).toMatch(/cut short by --max-schedules 5 after 5 runs/);
+    expect(r.stdout).not.toMatch(/no failure in every schedule with <= 2/);
+  });
+
+  it('bad input is one line and exit 2', () => {
+    const trace = JSON.parse(readFileSync(DOUBLE_FREE, 'utf8'));
+    const extra = join(dir, 'extra.json');
+    writeFileSync(extra, JSON.stringify({ ...trace.workload, config: { ...trace.workload.config, numa: 2 } }));
+    const cases: [string[], RegExp][] = [
+      [['explore', DOUBLE_FREE, '--preemptions', '-1'], /--preemptions must be a whole number from 0/],
+      [['explore', join(dir, 'missing.json')], /missing\.json/],
+      [['explore', '--workload', extra], /field 'config\.numa' is not part of a workload/],
+      [['explore'], /a trace or --workload FILE/],
+      [['explore', DOUBLE_FREE, '--workload', extra], /a trace or --workload FILE/],
+      [['explore', DOUBLE_FREE, '--design', 'ste'], /fault double-free exists only in design v6/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = vswapCheck(...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      oneLine(r);
+    }
+  });
+
+  it('explores a workload file (without a schedule) like a trace', () => {
+    const trace = JSON.parse(readFileSync(DOUBLE_FREE, 'utf8'));
+    const file = join(dir, 'workload.json');
+    const { schedule: _ignored, ...workload } = trace.workload;
+    writeFileSync(file, JSON.stringify(workload));
+    const r = vswapCheck('explore', '--workload', file, '--fault', 'double-free', '--json', '--out', join(dir, 'wl'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).failure.kind).toBe(JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--json', '--out', join(dir, 'wl')).stdout).failure.kind);
+  });
+
+  it('hunt --then-explore counts the failing schedules of the shrunk workload within the bound', () => {
+    const r = vswapCheck('hunt', '--runs', '2000', '--seed', '7', '--fault', 'double-free', '--workers', '1', '--then-explore', '1', '--json', '--out', join(dir, 'hunt'));
+    expect(r.code, r.stderr).toBe(1);
+    const t = JSON.parse(r.stdout).thenExplore;
+    expect(t.complete).toBe(true);
+    expect(t.failing).toBeGreaterThanOrEqual(1);
+    expect(t.failing).toBeLessThanOrEqual(t.schedules);
+  });
+});

@@ -14,7 +14,8 @@ import { parseDesigns } from './designs.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { displayPath, ensureDir } from './files.ts';
-import { collect, intOption } from './options.ts';
+import { collect, intOption, workersOption } from './options.ts';
+import { exploreOnPool } from '../properties/explorePool.ts';
 
 interface ExploreCliOptions {
   workload?: string;
@@ -28,6 +29,7 @@ interface ExploreCliOptions {
   seconds: number;
   json?: boolean;
   out: string;
+  workers: number;
 }
 
 export function registerExplore(program: Command): void {
@@ -44,6 +46,7 @@ export function registerExplore(program: Command): void {
     .option('--no-reduction', 'turn the sleep-set reduction off (to measure what it saves)')
     .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
     .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
+    .addOption(workersOption('each exploring a slice of the schedules (the verdict is the same for any number)'))
     .option('--json', 'print one JSON object instead of text')
     .option('--out <dir>', 'where the trace of a failing schedule goes', 'explore-out')
     .action(action(runExploreCommand));
@@ -104,43 +107,59 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
   for (const line of describeWorkload(input.workload)) if (!line.startsWith('schedule:')) say(`  ${line}`);
 
   // Ctrl-C stops the search like a budget (exit 130); a second one quits at once
-  let interrupted = false;
+  const abort = new AbortController();
   let bar: SingleBar | null = null;
   const onSigint = (): void => {
     bar?.stop();
-    if (interrupted) process.exit(130);
-    interrupted = true;
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
     process.stderr.write('\nvswap-check: interrupted: stopping the search (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
   const tty = !o.json && process.stderr.isTTY;
-  bar = tty ? new SingleBar({ format: ' explore |{bar}| bound {bound} of ' + K + ': {schedules} schedules, {pruned} pruned, {runs} runs in all', hideCursor: true }, Presets.shades_classic) : null;
-  bar?.start(K + 1, 0, { bound: 0, schedules: 0, pruned: 0, runs: 0 });
+  bar = tty
+    ? new SingleBar({ format: ` explore |{bar}| bound {bound} of ${K}: {schedules} schedules, {runs} runs in all on ${o.workers} worker${o.workers > 1 ? 's' : ''}`, hideCursor: true }, Presets.shades_classic)
+    : null;
+  bar?.start(K + 1, 0, { bound: 0, schedules: 0, runs: 0 });
   const t0 = performance.now();
-  const deadline = t0 + o.seconds * 1000;
-  let runs = 0;
-  let lastDraw = 0;
+  const common = {
+    faults: input.faults,
+    lockdep: input.lockdep,
+    preemptions: K,
+    reduction: o.reduction,
+    ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
+  };
   let result: ExploreResult;
   try {
-    result = exploreWorkload(input.workload, {
-      faults: input.faults,
-      lockdep: input.lockdep,
-      preemptions: K,
-      reduction: o.reduction,
-      ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
-      stop: () => interrupted || performance.now() > deadline,
-      onProgress: (p) => {
-        runs++;
-        const now = performance.now();
-        if (bar === null || now - lastDraw < 100) return;
-        lastDraw = now;
-        bar.update(p.bound, { bound: p.bound, schedules: p.schedules, pruned: p.pruned, runs });
-      },
-    });
+    if (o.workers > 1) {
+      result = await exploreOnPool(input.workload, {
+        ...common,
+        workers: o.workers,
+        deadline: Date.now() + o.seconds * 1000,
+        signal: abort.signal,
+        onProgress: (p) => bar?.update(p.bound, p),
+      });
+    } else {
+      const deadline = t0 + o.seconds * 1000;
+      let runs = 0;
+      let lastDraw = 0;
+      result = exploreWorkload(input.workload, {
+        ...common,
+        stop: () => abort.signal.aborted || performance.now() > deadline,
+        onProgress: (p) => {
+          runs++;
+          const now = performance.now();
+          if (bar === null || now - lastDraw < 100) return;
+          lastDraw = now;
+          bar.update(p.bound, { bound: p.bound, schedules: p.schedules, runs });
+        },
+      });
+    }
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
   }
+  const interrupted = abort.signal.aborted;
   const seconds = +((performance.now() - t0) / 1000).toFixed(2);
   const final = result.bounds[result.bounds.length - 1];
   const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interrupted ? 130 : 4;

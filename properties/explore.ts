@@ -46,6 +46,15 @@ export interface ExploreOptions {
   readonly stop?: () => boolean;
   /** Called after every run. */
   readonly onProgress?: (p: ExploreProgress) => void;
+  /**
+   * Explore only this slice (a worker thread's): the subtrees that branch off each bound's first schedule are dealt
+   * out in turn, the rest of the tree is the owner's. The slices of 0..count-1 together run every schedule of the
+   * whole search; a slice does not know what the siblings it does not own touch, so it puts fewer of them to sleep
+   * (fewer pruned, never unsound: a smaller sleep set only explores more).
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** With shards: the lowest bound at which another slice found a failure (no bound above it is started). */
+  readonly failedBound?: () => number;
 }
 
 export interface ExploreProgress {
@@ -76,8 +85,11 @@ export interface FoundFailure {
 }
 
 export interface ExploreResult {
-  /** 'failure': stopped at a failing schedule; 'complete': every bound up to K explored; 'cut': a budget ran out. */
-  readonly status: 'failure' | 'complete' | 'cut';
+  /**
+   * 'failure': stopped at a failing schedule; 'complete': every bound up to K explored; 'cut': a budget ran out;
+   * 'stopped' (a slice only): another slice failed at a lower bound.
+   */
+  readonly status: 'failure' | 'complete' | 'cut' | 'stopped';
   /** The largest bound whose every schedule was run (-1: none). */
   readonly completedBound: number;
   readonly bounds: readonly BoundStats[];
@@ -105,6 +117,8 @@ interface Sleeper {
 }
 
 interface Node {
+  /** The choice taken first (the one without a preemption, if any). */
+  readonly firstId: string;
   readonly lastCpu: number;
   readonly lastCanStep: boolean;
   /** Preemptions made before this decision. */
@@ -158,7 +172,7 @@ class ExploreScheduler implements Scheduler {
     }
     const first = choices.shift();
     if (first === undefined) throw new Pruned();
-    path.push({ lastCpu, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
+    path.push({ firstId: first.id, lastCpu, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }
@@ -181,6 +195,20 @@ function childSleep(parent: Node): Sleeper[] {
   }
   return out;
 }
+
+/** How many decisions of the path take a choice other than their first: the depth of its subtree in the tree of subtrees. */
+function level(path: readonly Node[]): number {
+  let n = 0;
+  for (const node of path) if (node.cur.id !== node.firstId) n++;
+  return n;
+}
+
+/**
+ * Sharded search: subtrees up to this level are dealt out in turn. Every slice runs the first schedule of each
+ * subtree above it (to find the subtrees inside), which costs a few runs per subtree and balances the slices far
+ * better than dealing only the subtrees that branch off the bound's first schedule.
+ */
+const DEAL_LEVEL = 2;
 
 /** The next schedule to run: the deepest decision with a choice left; false when the bound is exhausted. */
 function backtrack(path: Node[]): boolean {
@@ -206,14 +234,35 @@ export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
   let runs = 0;
   let first: FoundFailure | null = null;
   let completedBound = -1;
+  const shard = opts.shard;
   for (let k = opts.iterate === false ? K : 0; k <= K; k++) {
+    if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
     const stats: BoundStats = { bound: k, schedules: 0, pruned: 0, failing: 0 };
     bounds.push(stats);
     const path: Node[] = [];
-    do {
+    // sharded: subtrees dealt so far; whether the next run is this slice's to count, or skipped
+    let dealt = 0;
+    let skip = false;
+    let mine = shard === undefined || shard.index === 0;
+    /** Sharded: a new subtree up to DEAL_LEVEL goes to the next slice in turn; true when it is another's to run. */
+    const deal = (): boolean => {
+      if (shard === undefined) return false;
+      const l = level(path);
+      if (l > DEAL_LEVEL) return false; // inside a subtree of this slice
+      mine = dealt++ % shard.count === shard.index;
+      return !mine && l === DEAL_LEVEL;
+    };
+    for (;;) {
+      if (skip) {
+        // another slice's subtree: not run here
+        if (!backtrack(path)) break;
+        skip = deal();
+        continue;
+      }
       if ((opts.maxSchedules !== undefined && runs >= opts.maxSchedules) || opts.stop?.() === true) {
         return { status: 'cut', completedBound, bounds, runs, first, failingKinds };
       }
+      if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
       const sched = new ExploreScheduler(path, k, opts.reduction ?? true);
       let machine: Machine | null = null;
       runs++;
@@ -225,22 +274,27 @@ export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
         const last = path[path.length - 1];
         // the last decision's step ran: its footprint, unless the fair continuation ran steps after it
         if (last !== undefined && last.cur.fp === null && res.schedule.length === path.length) last.cur.fp = (machine as Machine | null)?.lastFootprint ?? null;
-        stats.schedules++;
-        if (res.failure !== null) {
-          stats.failing++;
-          failingKinds[res.failure.kind] = (failingKinds[res.failure.kind] ?? 0) + 1;
-          if (first === null) {
-            const preemptions = last === undefined ? 0 : last.cost + last.cur.cost;
-            first = { failure: res.failure, schedule: res.schedule, steps: res.steps, preemptions, bound: k };
+        // (a slice runs the first schedule of a subtree another owns to find the subtrees inside; the owner counts it)
+        if (mine) {
+          stats.schedules++;
+          if (res.failure !== null) {
+            stats.failing++;
+            failingKinds[res.failure.kind] = (failingKinds[res.failure.kind] ?? 0) + 1;
+            if (first === null) {
+              const preemptions = last === undefined ? 0 : last.cost + last.cur.cost;
+              first = { failure: res.failure, schedule: res.schedule, steps: res.steps, preemptions, bound: k };
+            }
+            if (stopAtFailure) return { status: 'failure', completedBound, bounds, runs, first, failingKinds };
           }
-          if (stopAtFailure) return { status: 'failure', completedBound, bounds, runs, first, failingKinds };
         }
       } catch (err) {
         if (!(err instanceof Pruned)) throw err;
-        stats.pruned++;
+        if (mine) stats.pruned++;
       }
       opts.onProgress?.({ bound: k, schedules: stats.schedules, pruned: stats.pruned, failing: stats.failing });
-    } while (backtrack(path));
+      if (!backtrack(path)) break;
+      skip = deal();
+    }
     completedBound = k;
   }
   return { status: first !== null ? 'failure' : 'complete', completedBound, bounds, runs, first, failingKinds };

@@ -17,11 +17,15 @@ const oneLine = (r: { stderr: string }): void => {
 describe('vswap-check explore', () => {
   it("finds the regression's failure within the bound and saves a trace that replays it", () => {
     const out = join(dir, 'found');
-    const r = vswapCheck('explore', DOUBLE_FREE, '--preemptions', '2', '--json', '--out', out);
+    const r = vswapCheck('explore', DOUBLE_FREE, '--preemptions', '2', '--json', '--workers', '1', '--out', out);
     expect(r.code, r.stderr).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.status).toBe('failure');
     expect(j.failure.preemptions).toBeLessThanOrEqual(2);
+    // on two workers: the same bound, the same failing schedule (the lowest slice's first at that bound)
+    const two = JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--preemptions', '2', '--json', '--workers', '2', '--out', out).stdout);
+    expect(two.failure.bound).toBe(j.failure.bound);
+    expect(two.failure.kind).toBe(j.failure.kind);
     const replay = vswapCheck('replay', j.failure.trace, '--json');
     expect(replay.code, replay.stdout + replay.stderr).toBe(1);
     expect(JSON.parse(replay.stdout).outcome).toBe('reproduced');
@@ -31,10 +35,12 @@ describe('vswap-check explore', () => {
     const a = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--out', join(dir, 'clean'));
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/no failure in every schedule with <= 1 preemption \(\d+ schedules, \d+ pruned, [\d.]+ s;/);
-    const runs = [1, 2].map(() => JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--json', '--out', join(dir, 'clean')).stdout));
-    expect(runs[1].perBound).toEqual(runs[0].perBound);
+    const runs = ['1', '1', '2'].map((w) => JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--workers', w, '--json', '--out', join(dir, 'clean')).stdout));
     expect(runs[0].status).toBe('complete');
     expect(runs[0].completedBound).toBe(1);
+    // the same counts twice, and on two worker threads (each exploring a slice)
+    expect(runs[1].perBound).toEqual(runs[0].perBound);
+    expect(runs[2].perBound).toEqual(runs[0].perBound);
   });
 
   it('a budget that cuts the search short exits 4 and claims no bound it did not finish', () => {

@@ -117,4 +117,16 @@ describe('explore', () => {
     expect(r.failingKinds.deadlock).toBe(r.bounds[0]!.failing);
     expect(() => explore(inversion, { preemptions: -1 })).toThrow(/whole number/);
   });
+
+  it('slices of a sharded search together run every schedule of the whole search, each exactly once', () => {
+    for (const prog of [threeTasks, independentLocks, inversion]) {
+      const whole = explore(prog, { preemptions: 2, iterate: false, stopAtFailure: false });
+      for (const count of [2, 3]) {
+        const slices = Array.from({ length: count }, (_, index) => explore(prog, { preemptions: 2, iterate: false, stopAtFailure: false, shard: { index, count } }));
+        const sum = (f: (r: (typeof slices)[number]) => number): number => slices.reduce((n, r) => n + f(r), 0);
+        expect(sum((r) => r.bounds[0]!.schedules)).toBe(whole.bounds[0]!.schedules);
+        expect(sum((r) => r.bounds[0]!.failing)).toBe(whole.bounds[0]!.failing);
+      }
+    }
+  });
 });

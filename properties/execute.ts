@@ -84,6 +84,7 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     stepLimit: opts.stepLimit ?? DEFAULT_STEP_LIMIT,
     fairSteps: opts.fairSteps ?? DEFAULT_FAIR_STEPS,
     failslab: w.config.failslab ?? [],
+    log: opts.keepLog ?? false,
   });
   opts.onMachine?.(m);
   let describe = (slot: number): string => `vswap slot ${slot}`;
@@ -100,9 +101,9 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
           m.touchShared(slot);
           races?.slotTouched(m.currentActor(), slot);
           if (!refinement) return;
-          const res = refinement.check(r);
+          const res = refinement.check(r, m.tracing);
           if (res.violation !== undefined) m.fail('refinement', res.violation);
-          m.trace(res.note!);
+          if (m.tracing) m.trace(res.note!);
         }
       : undefined;
   const c = w.config;

@@ -75,6 +75,8 @@ export class Engine {
   /** failslab: ranks of the may-fail allocations that fail; `mayFail` counts those made so far. */
   failslab: ReadonlySet<number> = new Set();
   mayFail = 0;
+  /** Keep the step log (MachineOptions.log). */
+  keepLog = true;
   /** Explore: record each step's footprint (Machine.recordFootprints). */
   recordFootprints = false;
   /** The footprint of the step running or run last, while recording; null otherwise. */

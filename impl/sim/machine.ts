@@ -30,6 +30,7 @@ export class Machine {
     this.engine = new Engine(this, cpus, opts.scheduler, opts.lockdep ?? true, opts.stepLimit ?? 20_000);
     this.engine.failslab = new Set(opts.failslab ?? []);
     this.fairSteps = opts.fairSteps ?? 0;
+    this.engine.keepLog = opts.log ?? true;
   }
 
   get log(): readonly LogEntry[] {
@@ -158,8 +159,14 @@ export class Machine {
     if (e.fp !== null) e.fp.add(lockKey(l.id));
   }
 
+  /** Whether the log is kept: a caller may skip building a note nobody will read. */
+  get tracing(): boolean {
+    return this.engine.keepLog;
+  }
+
   /** Annotates the current step in the log. */
   trace(text: string): void {
+    if (!this.engine.keepLog) return;
     const last = this.engine.log[this.engine.log.length - 1];
     if (last !== undefined) last.notes = [...last.notes, text];
   }

@@ -48,8 +48,7 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
 function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
   e.curCpu = cpu;
   e.curCtx = ctx;
-  const what = ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`;
-  e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, what));
+  if (e.keepLog) e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`));
   if (!ctx.retrying) e.lastStepOn[cpu.id] = e.step;
   // footprint: what the point resumed from is about (a task's first step holds no lock, so it touches only its own
   // state before its first point; an interrupt's delivery is global)

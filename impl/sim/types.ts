@@ -87,6 +87,11 @@ export interface MachineOptions {
    * GFP_NOWAIT; GFP_KERNEL allocations are too small to fail, as with failslab's ignore-gfp-wait). Default none.
    */
   readonly failslab?: readonly number[];
+  /**
+   * Keep the step log (m.log, with m.trace's notes; default true). Off, no log record or note is made: a run that
+   * nobody will read step by step (a hunt's executions, explore's schedules) saves their allocation.
+   */
+  readonly log?: boolean;
 }
 
 export interface SpinLockOptions {

@@ -55,7 +55,7 @@ export function* op_write(w: World, proc: Process, page: number, value: number):
       // the store itself: atomic with the PTE check, as a TLB-mapped store is against a PTE change
       pte.folio.contents[pte.idx] = value;
       pte.folio.dirty = true;
-      m.trace(`${m.currentTaskName()} page ${page} := ${value} (${pte.folio})`);
+      if (m.tracing) m.trace(`${m.currentTaskName()} page ${page} := ${value} (${pte.folio})`);
       return;
     }
   }
@@ -70,7 +70,7 @@ export function* op_read(w: World, proc: Process, page: number): Task<number> {
     if (!pte) return 0;
     if (pte.kind === 'present') {
       const v = pte.folio.contents[pte.idx]!;
-      m.trace(`${m.currentTaskName()} page ${page} == ${v} (${pte.folio})`);
+      if (m.tracing) m.trace(`${m.currentTaskName()} page ${page} == ${v} (${pte.folio})`);
       return v;
     }
     yield* entry(w, 'do_swap_page', do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, false));

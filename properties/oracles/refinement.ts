@@ -26,10 +26,10 @@ export class RefinementOracle {
   }
 
   /**
-   * Steps the slot's chart. Returns `{ note }` (the step as `state --EVENT--> state`, for the timeline) or
-   * `{ violation }` (a one-line reason).
+   * Steps the slot's chart. Returns `{ note }` (the step as `state --EVENT--> state`, for the timeline; empty unless
+   * `withNote`) or `{ violation }` (a one-line reason).
    */
-  check(r: SlotEventRecord): { note: string; violation?: undefined } | { violation: string; note?: undefined } {
+  check(r: SlotEventRecord, withNote = true): { note: string; violation?: undefined } | { violation: string; note?: undefined } {
     if (r.space === 'virtual') {
       const before = this.virt.get(r.slot) ?? initialVirtual();
       const res = stepVirtual(before, r.event);
@@ -37,9 +37,8 @@ export class RefinementOracle {
       this.coverage?.recordStep(res);
       this.virt.set(r.slot, res.snapshot);
       const mismatch = checkVirtual(res.snapshot, r.after);
-      const note = `${this.describe(r.slot).replace(/ slot /, ' ')} ${r.event.type} -> ${formatVirtualState(res.snapshot).replace(/^allocated\./, '')}`;
       if (mismatch) return { violation: `${this.describe(r.slot)} after ${r.event.type} by ${r.by}: ${mismatch}` };
-      return { note };
+      return { note: withNote ? `${this.describe(r.slot).replace(/ slot /, ' ')} ${r.event.type} -> ${formatVirtualState(res.snapshot).replace(/^allocated\./, '')}` : '' };
     }
     const key = physKey(r.slot);
     const before = this.phys.get(key) ?? initialPhysical();
@@ -48,9 +47,8 @@ export class RefinementOracle {
     this.coverage?.recordStep(res);
     this.phys.set(key, res.snapshot);
     const mismatch = checkPhysical(res.snapshot, r.after);
-    const note = `${key} ${r.event.type} -> ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}`;
     if (mismatch) return { violation: `physical slot ${key} after ${r.event.type} by ${r.by}: ${mismatch}` };
-    return { note };
+    return { note: withNote ? `${key} ${r.event.type} -> ${formatPhysicalState(res.snapshot)}${r.vswap !== undefined ? ` (rmap -> vswap ${r.vswap})` : ''}` : '' };
   }
 
   /** Slots the chart holds as allocated (for the leak check's cross-reference). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceError, loadTrace, parseTrace } from '../../traces/load.ts';
+import { TraceError, loadTrace, parseTrace, parseWorkload } from '../../traces/load.ts';
 import { makeTrace, saveTrace, traceText } from '../../traces/save.ts';
 
 const workload = {
@@ -51,3 +51,31 @@ describe('trace files', () => {
     expect(loadTrace(a)).toEqual(trace);
   });
 });
+
+describe('workload files (explore --workload)', () => {
+  const { schedule: _schedule, ...bare } = workload;
+  it('take a trace\'s workload object, with or without a schedule (v6 unless it says)', () => {
+    expect(parseWorkload(JSON.stringify(workload), 'w.json')).toEqual({ ...workload, config: { ...workload.config, design: 'v6' } });
+    expect(parseWorkload(JSON.stringify(bare), 'w.json').schedule).toEqual({ strategy: 'random', choices: [] });
+  });
+
+  it.each([
+    ['not JSON', '[', /w\.json: not JSON/],
+    ['an array', '[]', /not a workload/],
+    ['an unknown top-level field', JSON.stringify({ ...bare, seed: 3 }), /field 'seed' is not part of a workload/],
+    ['an unknown field deep in an op', JSON.stringify({ ...bare, processes: [{ cpu: 0, memcg: 0, ops: [{ op: 'write', page: 1, value: 2, twice: true }] }] }), /field 'processes\[0\]\.ops\[0\]\.twice' is not part of a workload/],
+    ['a bad value', JSON.stringify({ ...bare, config: { ...bare.config, cpus: 0 } }), /field 'config\.cpus'/],
+    ['deep nesting', `${'['.repeat(100)}${']'.repeat(100)}`, /nested|not a workload/],
+  ])('reject %s with one line', (_name, text, message) => {
+    let err: unknown;
+    try {
+      parseWorkload(text, 'w.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TraceError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+});
+

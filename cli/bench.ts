@@ -96,10 +96,11 @@ export function registerBench(program: Command): void {
     .option('--explore', 'measure explore instead: per fault, the bound it finds the failure at, the fixed code proven clean, what the reduction saves')
     .option('--preemptions <k>', 'with --explore: the preemption bound', intOption('--preemptions', 0, 16), 2)
     .option('--explore-seconds <n>', 'with --explore: budget of each explore run', intOption('--explore-seconds', 1, 3600), 60)
+    .option('--irq-cpu <where>', 'with --explore: interrupts on any accepting CPU (any) or the first (first)', 'any')
     .option('--json', 'print one JSON object')
     .option('--out <file>', 'also write the Markdown report to this file (e.g. BENCHMARKS.md)')
     .action(
-      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; workers: number; scalingRuns: number; explore?: boolean; preemptions: number; exploreSeconds: number; json?: boolean; out?: string }) => {
+      action(async (o: { seeds: number; budget: number; fault: string[]; design: string; strategy: string; throughputRuns: number; shrinkSeconds: number; baseline?: boolean; raceSeconds: number; workers: number; scalingRuns: number; explore?: boolean; preemptions: number; exploreSeconds: number; irqCpu: string; json?: boolean; out?: string }) => {
         const faults = parseFaults(o.fault);
         if (o.explore) return exploreBench(o, faults);
         const designs = parseDesigns(o.design);
@@ -204,14 +205,16 @@ const run = (r: ExploreRun | null): string => {
 };
 
 /** bench --explore: the explore section of BENCHMARKS.md. */
-async function exploreBench(o: { preemptions: number; exploreSeconds: number; json?: boolean; out?: string }, faults: readonly FaultName[]): Promise<void> {
+async function exploreBench(o: { preemptions: number; exploreSeconds: number; irqCpu: string; json?: boolean; out?: string }, faults: readonly FaultName[]): Promise<void> {
   if (o.out !== undefined) checkOutputFile(o.out, '--out');
+  if (o.irqCpu !== 'any' && o.irqCpu !== 'first') throw new CliError(`--irq-cpu must be any or first, got '${o.irqCpu}'`);
   const t0 = performance.now();
   const seed = 1000;
   const rows = await runExploreBench({
     ...(faults.length ? { faults } : {}),
     preemptions: o.preemptions,
     seconds: o.exploreSeconds,
+    irqCpu: o.irqCpu,
     seed,
     now: () => performance.now(),
     onFault: (f) => void (o.json ? 0 : process.stderr.write(`  ${f}\n`)),
@@ -222,9 +225,9 @@ async function exploreBench(o: { preemptions: number; exploreSeconds: number; js
     return;
   }
   const K = o.preemptions;
-  const cmd = `npx vswap-check bench --explore --preemptions ${K} --explore-seconds ${o.exploreSeconds}${faults.map((f) => ` --fault ${f}`).join('')}`;
+  const cmd = `npx vswap-check bench --explore --preemptions ${K} --explore-seconds ${o.exploreSeconds}${o.irqCpu === 'first' ? ' --irq-cpu first' : ''}${faults.map((f) => ` --fault ${f}`).join('')}`;
   const md = [
-    `## Explore: every schedule with <= ${K} preemptions of each fault's workload`,
+    `## Explore: every schedule with <= ${K} preemptions of each fault's workload${o.irqCpu === 'first' ? ', each interrupt on the first CPU that accepts it' : ''}`,
     '',
     `Command: \`${cmd}\` (${wall.toFixed(0)} s wall, Node ${process.version}, ${cpus().length} CPUs: ${cpus()[0]?.model ?? '?'}; one core).`,
     `Workload: the fault's committed regression, or the one a hunt with seed ${seed} shrinks. Each explore run has ${o.exploreSeconds} s. ` +

@@ -30,6 +30,7 @@ interface ExploreCliOptions {
   json?: boolean;
   out: string;
   workers: number;
+  irqCpu: string;
 }
 
 export function registerExplore(program: Command): void {
@@ -44,6 +45,7 @@ export function registerExplore(program: Command): void {
     .option('--fixed', 'switch every fault off: explore the workload on the fixed code (e.g. after a fix, to check the regression)')
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--no-reduction', 'turn the sleep-set reduction off (to measure what it saves)')
+    .option('--irq-cpu <where>', 'deliver each interrupt on any CPU that accepts it (any), or only on the first one (first: fewer schedules, and a weaker claim that says so)', 'any')
     .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
     .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
     .addOption(workersOption('each exploring a slice of the schedules (the verdict is the same for any number)'))
@@ -95,6 +97,8 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
 }
 
 async function runExploreCommand(path: string | undefined, o: ExploreCliOptions): Promise<number> {
+  if (o.irqCpu !== 'any' && o.irqCpu !== 'first') throw new CliError(`--irq-cpu must be any or first, got '${o.irqCpu}'`);
+  const irqFirst = o.irqCpu === 'first';
   const input = readInput(path, o);
   ensureDir(o.out);
   const K = o.preemptions;
@@ -102,7 +106,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     if (!o.json) process.stdout.write(`${s}\n`);
   };
   say(`explore ${input.source}: design ${input.workload.config.design}${input.faults.length ? `, faults: ${input.faults.join(', ')}` : ', no faults'}, ` +
-    `every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
+    `every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${irqFirst ? ', interrupts on the first CPU that accepts them' : ''}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
   // (the workload's own schedule is not used: every schedule within the bound is)
   for (const line of describeWorkload(input.workload)) if (!line.startsWith('schedule:')) say(`  ${line}`);
 
@@ -127,6 +131,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     lockdep: input.lockdep,
     preemptions: K,
     reduction: o.reduction,
+    irqCpu: irqFirst ? ('first' as const) : ('any' as const),
     ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
   };
   let result: ExploreResult;
@@ -176,7 +181,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       workload: { ...input.workload, schedule: { strategy: 'random', choices: conv.choices } } as never,
       schedule: [...f.schedule],
       failure: { kind: f.failure.kind, message: f.failure.message },
-      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${input.faults.map((x) => ` --fault ${x}`).join('')}` },
+      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${irqFirst ? ' --irq-cpu first' : ''}${input.faults.map((x) => ` --fault ${x}`).join('')}` },
       size: { ops: size.ops, cpus: size.cpus, preemptions: f.preemptions, steps: f.steps },
     }));
   }
@@ -190,6 +195,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       design: input.workload.config.design,
       faults: input.faults,
       reduction: o.reduction,
+      irqCpu: o.irqCpu,
       schedules: final?.schedules ?? 0,
       pruned: final?.pruned ?? 0,
       runs: result.runs,
@@ -210,11 +216,11 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     say(`trace saved: ${tracePath}`);
     say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
   } else if (result.status === 'complete') {
-    say(`no failure in every schedule with <= ${K} preemption${K === 1 ? '' : 's'} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
+    say(`no failure in every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${irqFirst ? ' that delivers each interrupt on the first CPU accepting it' : ''} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
   } else {
     const why = interrupted ? 'interrupted' : o.maxSchedules !== undefined && result.runs >= o.maxSchedules ? `--max-schedules ${o.maxSchedules}` : `--seconds ${o.seconds}`;
     say(`cut short by ${why} after ${result.runs} runs in ${seconds}s: ` +
-      (result.completedBound >= 0 ? `no failure in every schedule with <= ${result.completedBound} preemption${result.completedBound === 1 ? '' : 's'}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
+      (result.completedBound >= 0 ? `no failure in every schedule with <= ${result.completedBound} preemption${result.completedBound === 1 ? '' : 's'}${irqFirst ? ' (interrupts on the first CPU)' : ''}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
       ': no claim for the bound asked');
   }
   return exitCode;

@@ -53,6 +53,12 @@ export interface ExploreOptions {
    * (fewer pruned, never unsound: a smaller sleep set only explores more).
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Where a pending interrupt may be delivered: on any CPU that accepts it (default), or only on the first one, a
+   * restriction of the schedules explored (the claim then says so) that divides their number by up to
+   * CPUs^interrupts on workloads that leave several write completions pending.
+   */
+  readonly irqCpu?: 'any' | 'first';
   /** With shards: the lowest bound at which another slice found a failure (no bound above it is started). */
   readonly failedBound?: () => number;
 }
@@ -141,6 +147,7 @@ class ExploreScheduler implements Scheduler {
     private readonly path: Node[],
     private readonly bound: number,
     private readonly reduction: boolean,
+    private readonly irqFirstCpu: boolean,
   ) {}
 
   next(runnable: readonly Runnable[], _current: string | null, step: number): number {
@@ -161,7 +168,14 @@ class ExploreScheduler implements Scheduler {
     const cost = parent === null ? 0 : parent.cost + parent.cur.cost;
     const sleep = parent !== null && this.reduction ? childSleep(parent) : [];
     const choices: Choice[] = [];
+    const irqs = this.irqFirstCpu ? new Set<string>() : null;
     for (const r of runnable) {
+      if (irqs !== null && r.kind !== 'step') {
+        // --irq-cpu first: an interrupt only on the first CPU (in id order) that accepts it
+        const irq = r.id.slice(0, r.id.lastIndexOf('@'));
+        if (irqs.has(irq)) continue;
+        irqs.add(irq);
+      }
       const c = lastCanStep && !(r.kind === 'step' && r.cpu === lastCpu) ? 1 : 0;
       if (cost + c > this.bound) continue;
       if (sleep.some((s) => s.id === r.id)) continue;
@@ -263,7 +277,7 @@ export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
         return { status: 'cut', completedBound, bounds, runs, first, failingKinds };
       }
       if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
-      const sched = new ExploreScheduler(path, k, opts.reduction ?? true);
+      const sched = new ExploreScheduler(path, k, opts.reduction ?? true, opts.irqCpu === 'first');
       let machine: Machine | null = null;
       runs++;
       try {

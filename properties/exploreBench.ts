@@ -14,6 +14,8 @@ export interface ExploreBenchOptions {
   readonly preemptions: number;
   /** Budget of each explore run, in seconds. */
   readonly seconds: number;
+  /** Where interrupts may be delivered (ExploreOptions.irqCpu). */
+  readonly irqCpu: 'any' | 'first';
   /** Seed of the hunts that shrink a workload for faults without a committed regression. */
   readonly seed: number;
   readonly now: () => number;
@@ -57,7 +59,7 @@ async function workloadFor(fault: FaultName, seed: number): Promise<{ w: Workloa
 
 function timed(o: ExploreBenchOptions, w: Workload, faults: readonly FaultName[], lockdep: boolean, reduction: boolean): ExploreRun {
   const t0 = o.now();
-  const r = exploreWorkload(w, { faults, lockdep, preemptions: o.preemptions, reduction, stop: () => o.now() - t0 > o.seconds * 1000 });
+  const r = exploreWorkload(w, { faults, lockdep, preemptions: o.preemptions, reduction, irqCpu: o.irqCpu, stop: () => o.now() - t0 > o.seconds * 1000 });
   const last = r.bounds[r.bounds.length - 1]!;
   return {
     status: r.status,

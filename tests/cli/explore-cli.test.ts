@@ -88,4 +88,18 @@ describe('vswap-check explore', () => {
     expect(t.failing).toBeGreaterThanOrEqual(1);
     expect(t.failing).toBeLessThanOrEqual(t.schedules);
   });
+
+  it('--irq-cpu first: a smaller schedule space, said in the claim; it reaches a rare STE race at one preemption', () => {
+    const clean = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--irq-cpu', 'first', '--workers', '1', '--out', join(dir, 'irq'));
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/no failure in every schedule with <= 1 preemption that delivers each interrupt on the first CPU accepting it/);
+    const race = vswapCheck('explore', 'traces/regressions/ste-rmap-read-no-table.json', '--preemptions', '1', '--irq-cpu', 'first', '--workers', '1', '--json', '--out', join(dir, 'irq'));
+    expect(race.code, race.stderr).toBe(1);
+    expect(JSON.parse(race.stdout).failure.preemptions).toBeLessThanOrEqual(1);
+    const bad = vswapCheck('explore', DOUBLE_FREE, '--irq-cpu', 'last');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--irq-cpu must be any or first, got 'last'/);
+    oneLine(bad);
+  });
 });
+

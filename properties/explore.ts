@@ -22,7 +22,8 @@
 // pay the same inside w and r; at the junctions, a·b·w·r pays for a, for b after a (nothing in case 2; at most one in
 // case 1, where b·w·a·r paid one for b) and for r's first step after w (at most what b·w·a·r paid for a, since a
 // changes no CPU's ability to step: a step that makes a CPU wait on a lock records that lock, one that puts a task
-// to sleep is global). So a·b·w·r needs no more preemptions and was explored within the bound.
+// to sleep, finishes it or picks the next records what every task of its CPU waits for). So a·b·w·r needs no more
+// preemptions and was explored within the bound.
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
 import { execute, type ExecutionFailure } from './execute.ts';
@@ -42,13 +43,13 @@ export interface ExploreOptions {
   readonly stopAtFailure?: boolean;
   /** Budget: at most this many runs in all. */
   readonly maxSchedules?: number;
-  /** Budget: asked after every run; true cuts the search short (the caller owns the clock). */
+  /** Budget: asked before every run; true cuts the search short (the caller owns the clock). */
   readonly stop?: () => boolean;
   /** Called after every run. */
   readonly onProgress?: (p: ExploreProgress) => void;
   /**
-   * Explore only this slice (a worker thread's): the subtrees that branch off each bound's first schedule are dealt
-   * out in turn, the rest of the tree is the owner's. The slices of 0..count-1 together run every schedule of the
+   * Explore only this slice (a worker thread's): the subtrees up to DEAL_LEVEL levels down the tree of subtrees are
+   * dealt out in turn, everything below one belongs to its owner. The slices of 0..count-1 together run every schedule of the
    * whole search; a slice does not know what the siblings it does not own touch, so it puts fewer of them to sleep
    * (fewer pruned, never unsound: a smaller sleep set only explores more).
    */

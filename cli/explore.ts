@@ -14,7 +14,7 @@ import { parseDesigns } from './designs.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { displayPath, ensureDir } from './files.ts';
-import { collect, intOption, workersOption } from './options.ts';
+import { collect, intOption, irqCpuOption, workersOption } from './options.ts';
 import { exploreOnPool } from '../properties/explorePool.ts';
 
 interface ExploreCliOptions {
@@ -30,7 +30,7 @@ interface ExploreCliOptions {
   json?: boolean;
   out: string;
   workers: number;
-  irqCpu: string;
+  irqCpu: 'any' | 'first';
 }
 
 export function registerExplore(program: Command): void {
@@ -45,7 +45,7 @@ export function registerExplore(program: Command): void {
     .option('--fixed', 'switch every fault off: explore the workload on the fixed code (e.g. after a fix, to check the regression)')
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
     .option('--no-reduction', 'turn the sleep-set reduction off (to measure what it saves)')
-    .option('--irq-cpu <where>', 'deliver each interrupt on any CPU that accepts it (any), or only on the first one (first: fewer schedules, and a weaker claim that says so)', 'any')
+    .addOption(irqCpuOption('deliver each interrupt on any CPU that accepts it, or only on the first one (fewer schedules, and a weaker claim that says so)'))
     .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
     .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
     .addOption(workersOption('each exploring a slice of the schedules (the verdict is the same for any number)'))
@@ -97,8 +97,10 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
 }
 
 async function runExploreCommand(path: string | undefined, o: ExploreCliOptions): Promise<number> {
-  if (o.irqCpu !== 'any' && o.irqCpu !== 'first') throw new CliError(`--irq-cpu must be any or first, got '${o.irqCpu}'`);
   const irqFirst = o.irqCpu === 'first';
+  /** What a bound covers, as every claim says it. */
+  const within = (k: number): string =>
+    `every schedule with <= ${k} preemption${k === 1 ? '' : 's'}${irqFirst ? ' that delivers each interrupt on the first CPU accepting it' : ''}`;
   const input = readInput(path, o);
   ensureDir(o.out);
   const K = o.preemptions;
@@ -106,7 +108,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     if (!o.json) process.stdout.write(`${s}\n`);
   };
   say(`explore ${input.source}: design ${input.workload.config.design}${input.faults.length ? `, faults: ${input.faults.join(', ')}` : ', no faults'}, ` +
-    `every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${irqFirst ? ', interrupts on the first CPU that accepts them' : ''}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
+    `${within(K)}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
   // (the workload's own schedule is not used: every schedule within the bound is)
   for (const line of describeWorkload(input.workload)) if (!line.startsWith('schedule:')) say(`  ${line}`);
 
@@ -131,7 +133,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     lockdep: input.lockdep,
     preemptions: K,
     reduction: o.reduction,
-    irqCpu: irqFirst ? ('first' as const) : ('any' as const),
+    irqCpu: o.irqCpu,
     ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
   };
   let result: ExploreResult;
@@ -216,11 +218,11 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     say(`trace saved: ${tracePath}`);
     say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
   } else if (result.status === 'complete') {
-    say(`no failure in every schedule with <= ${K} preemption${K === 1 ? '' : 's'}${irqFirst ? ' that delivers each interrupt on the first CPU accepting it' : ''} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
+    say(`no failure in ${within(K)} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
   } else {
     const why = interrupted ? 'interrupted' : o.maxSchedules !== undefined && result.runs >= o.maxSchedules ? `--max-schedules ${o.maxSchedules}` : `--seconds ${o.seconds}`;
     say(`cut short by ${why} after ${result.runs} runs in ${seconds}s: ` +
-      (result.completedBound >= 0 ? `no failure in every schedule with <= ${result.completedBound} preemption${result.completedBound === 1 ? '' : 's'}${irqFirst ? ' (interrupts on the first CPU)' : ''}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
+      (result.completedBound >= 0 ? `no failure in ${within(result.completedBound)}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
       ': no claim for the bound asked');
   }
   return exitCode;

@@ -17,6 +17,11 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** `--irq-cpu any|first`: where explore delivers a pending interrupt (ExploreOptions.irqCpu). */
+export function irqCpuOption(help: string): Option {
+  return new Option('--irq-cpu <where>', help).choices(['any', 'first']).default('any');
+}
+
 /** `--workers N` (default: the machine's cores), the same for every command that hunts. */
 export function workersOption(what: string): Option {
   return new Option('--workers <n>', `worker threads ${what}`).argParser(intOption('--workers', 1, 256)).default(availableParallelism(), "the machine's cores");

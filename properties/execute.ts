@@ -97,9 +97,12 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   const listener =
     refinement || races
       ? (r: SlotEventRecord): void => {
-          const slot = r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`;
-          m.touchShared(slot);
-          races?.slotTouched(m.currentActor(), slot);
+          // the slot's name only for whoever keeps it (explore's footprints, race coverage): slot events are frequent
+          if (races || m.recordingFootprints) {
+            const slot = r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`;
+            m.touchShared(slot);
+            races?.slotTouched(m.currentActor(), slot);
+          }
           if (!refinement) return;
           const res = refinement.check(r, m.tracing);
           if (res.violation !== undefined) m.fail('refinement', res.violation);

@@ -126,7 +126,7 @@ interface Sleeper {
 interface Node {
   /** The choice taken first (the one without a preemption, if any). */
   readonly firstId: string;
-  readonly lastCpu: number;
+  /** The CPU that stepped last can step again (so any other choice is a preemption). */
   readonly lastCanStep: boolean;
   /** Preemptions made before this decision. */
   readonly cost: number;
@@ -163,9 +163,9 @@ class ExploreScheduler implements Scheduler {
       throw new Error(`explore: step ${step}: '${id}' is not runnable on a re-run of the same prefix (the run is not deterministic)`);
     }
     const parent = step > 0 ? path[step - 1]! : null;
-    if (parent !== null) parent.cur.blocksCpu = !canStep(runnable, parent.cur.cpu);
     const lastCpu = parent?.cur.cpu ?? -1;
     const lastCanStep = lastCpu >= 0 && canStep(runnable, lastCpu);
+    if (parent !== null) parent.cur.blocksCpu = !lastCanStep;
     const cost = parent === null ? 0 : parent.cost + parent.cur.cost;
     const sleep = parent !== null && this.reduction ? childSleep(parent) : [];
     const choices: Choice[] = [];
@@ -187,7 +187,7 @@ class ExploreScheduler implements Scheduler {
     }
     const first = choices.shift();
     if (first === undefined) throw new Pruned();
-    path.push({ firstId: first.id, lastCpu, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
+    path.push({ firstId: first.id, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }
@@ -279,16 +279,15 @@ export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
       }
       if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
       const sched = new ExploreScheduler(path, k, opts.reduction ?? true, opts.irqCpu === 'first');
-      let machine: Machine | null = null;
       runs++;
       try {
         const res = run(sched, (m) => {
           m.recordFootprints();
-          machine = sched.machine = m;
+          sched.machine = m;
         });
         const last = path[path.length - 1];
         // the last decision's step ran: its footprint, unless the fair continuation ran steps after it
-        if (last !== undefined && last.cur.fp === null && res.schedule.length === path.length) last.cur.fp = (machine as Machine | null)?.lastFootprint ?? null;
+        if (last !== undefined && last.cur.fp === null && res.schedule.length === path.length) last.cur.fp = sched.machine?.lastFootprint ?? null;
         // (a slice runs the first schedule of a subtree another owns to find the subtrees inside; the owner counts it)
         if (mine) {
           stats.schedules++;

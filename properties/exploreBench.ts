@@ -1,6 +1,6 @@
 // The explore benchmark (BENCHMARKS.md): for every fault of the catalogue, its committed regression's workload or
 // the workload a fixed-seed hunt shrinks; explore finds the failure within the bound, proves the fixed code clean
-// within it, and what the sleep sets save. Timing comes from the caller's clock (`now`), as everywhere in properties/.
+// within it, and what the sleep sets save.
 import { FAULT_NAMES, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { loadTrace, traceWorkload } from '../traces/load.ts';
 import { exploreWorkload, type ExploreResult } from './explore.ts';
@@ -18,7 +18,6 @@ export interface ExploreBenchOptions {
   readonly irqCpu: 'any' | 'first';
   /** Seed of the hunts that shrink a workload for faults without a committed regression. */
   readonly seed: number;
-  readonly now: () => number;
   readonly onFault?: (fault: FaultName) => void;
 }
 
@@ -58,8 +57,8 @@ async function workloadFor(fault: FaultName, seed: number): Promise<{ w: Workloa
 }
 
 function timed(o: ExploreBenchOptions, w: Workload, faults: readonly FaultName[], lockdep: boolean, reduction: boolean): ExploreRun {
-  const t0 = o.now();
-  const r = exploreWorkload(w, { faults, lockdep, preemptions: o.preemptions, reduction, irqCpu: o.irqCpu, stop: () => o.now() - t0 > o.seconds * 1000 });
+  const t0 = performance.now();
+  const r = exploreWorkload(w, { faults, lockdep, preemptions: o.preemptions, reduction, irqCpu: o.irqCpu, stop: () => performance.now() - t0 > o.seconds * 1000 });
   const last = r.bounds[r.bounds.length - 1]!;
   return {
     status: r.status,
@@ -67,7 +66,7 @@ function timed(o: ExploreBenchOptions, w: Workload, faults: readonly FaultName[]
     runs: r.runs,
     schedules: last.schedules,
     pruned: last.pruned,
-    seconds: +((o.now() - t0) / 1000).toFixed(2),
+    seconds: +((performance.now() - t0) / 1000).toFixed(2),
     failureKind: r.first?.failure.kind ?? null,
     preemptions: r.first?.preemptions ?? null,
   };

@@ -81,18 +81,20 @@ export function parseWorkload(raw: string, where: string): Workload {
   if (!r.success) throw new TraceError(`${where}: ${firstIssue(r.error)}`);
   const extra = unknownKey(input, r.data);
   if (extra) throw new TraceError(`${where}: field '${oneLine(fieldName(extra), 120)}' is not part of a workload (see a trace's 'workload' field for the format)`);
-  const w = r.data as unknown as Workload;
-  return { ...w, config: { ...w.config, design: r.data.config.design ?? 'v6' } };
+  return withDesign(r.data);
 }
 
-export function loadWorkload(path: string): Workload {
-  let text: string;
+/** A file's text, read up to the trace size bound; an unreadable file is a TraceError naming it. */
+function readBounded(path: string): string {
   try {
-    text = readTextFile(path, TRACE_LIMITS.fileBytes);
+    return readTextFile(path, TRACE_LIMITS.fileBytes);
   } catch (err) {
     throw err instanceof FileError ? new TraceError(err.message) : err;
   }
-  return parseWorkload(text, path);
+}
+
+export function loadWorkload(path: string): Workload {
+  return parseWorkload(readBounded(path), path);
 }
 
 export function parseTrace(raw: string, where: string): Trace {
@@ -111,17 +113,15 @@ export function parseTrace(raw: string, where: string): Trace {
 }
 
 export function loadTrace(path: string): Trace {
-  let text: string;
-  try {
-    text = readTextFile(path, TRACE_LIMITS.fileBytes);
-  } catch (err) {
-    throw err instanceof FileError ? new TraceError(err.message) : err;
-  }
-  return parseTrace(text, path);
+  return parseTrace(readBounded(path), path);
 }
 
 /** The trace's workload; a trace from before the designs existed is a v6 one. */
 export function traceWorkload(t: Trace): Workload {
-  const w = t.workload as unknown as Workload;
-  return { ...w, config: { ...w.config, design: t.workload.config.design ?? 'v6' } };
+  return withDesign(t.workload);
+}
+
+/** A validated workload as the port takes it: one without a design (written before designs existed) is v6. */
+function withDesign(w: Trace['workload']): Workload {
+  return { ...(w as unknown as Workload), config: { ...(w.config as Workload['config']), design: w.config.design ?? 'v6' } };
 }

@@ -139,6 +139,11 @@ export class Machine {
   }
   private history: Footprint[] | null = null;
 
+  /** Whether footprints are recorded (a caller may skip naming what nobody records). */
+  get recordingFootprints(): boolean {
+    return this.engine.recordFootprints;
+  }
+
   /** The footprint of the step run last (null unless recordFootprints was called). */
   get lastFootprint(): Footprint | null {
     return this.engine.fp;

@@ -6,7 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { FAULTS, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute } from '../properties/execute.ts';
-import { exploreWorkload, type ExploreResult } from '../properties/explore.ts';
+import { exploreWorkloadAsync, type ExploreResult } from '../properties/explore.ts';
 import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
 import { TraceError, loadTrace, loadWorkload, traceWorkload } from '../traces/load.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
@@ -150,7 +150,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       const deadline = t0 + o.seconds * 1000;
       let runs = 0;
       let lastDraw = 0;
-      result = exploreWorkload(input.workload, {
+      result = await exploreWorkloadAsync(input.workload, {
         ...common,
         stop: () => abort.signal.aborted || performance.now() > deadline,
         onProgress: (p) => {
@@ -220,7 +220,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
   } else if (result.status === 'complete') {
     say(`no failure in ${within(K)} (${final!.schedules} schedules, ${final!.pruned} pruned, ${seconds} s; ${result.runs} runs over bounds 0-${K})`);
   } else {
-    const why = interrupted ? 'interrupted' : o.maxSchedules !== undefined && result.runs >= o.maxSchedules ? `--max-schedules ${o.maxSchedules}` : `--seconds ${o.seconds}`;
+    const why = interrupted ? 'Ctrl-C' : o.maxSchedules !== undefined && result.runs >= o.maxSchedules ? `--max-schedules ${o.maxSchedules}` : `--seconds ${o.seconds}`;
     say(`cut short by ${why} after ${result.runs} runs in ${seconds}s: ` +
       (result.completedBound >= 0 ? `no failure in ${within(result.completedBound)}; bound ${result.completedBound + 1} not complete` : 'not even bound 0 was completed') +
       ': no claim for the bound asked');

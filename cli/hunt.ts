@@ -12,7 +12,7 @@ import { CHARTS } from '../model/charts.ts';
 import { STRATEGIES, type Strategy } from '../properties/arbitraries.ts';
 import { hunt, type HuntProgress } from '../properties/hunt.ts';
 import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
-import { exploreWorkload } from '../properties/explore.ts';
+import { exploreWorkloadAsync } from '../properties/explore.ts';
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
 import { CliError, action } from './errors.ts';
@@ -186,10 +186,10 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     }));
   }
   // how many schedules of the shrunk workload within the bound fail: one bad interleaving, or most of them?
-  let explored: ReturnType<typeof thenExplore> | null = null;
+  let explored: Awaited<ReturnType<typeof thenExplore>> | null = null;
   if (f && o.thenExplore !== undefined && !result.interrupted) {
     say(`exploring every schedule of the shrunk workload with <= ${o.thenExplore} preemptions (up to ${o.exploreSeconds}s)...`);
-    explored = thenExplore(f.workload, faults, o.lockdep, o.thenExplore, o.exploreSeconds);
+    explored = await thenExplore(f.workload, faults, o.lockdep, o.thenExplore, o.exploreSeconds, stop.signal);
   }
   const summary: HuntSummary = {
     format: SUMMARY_FORMAT,
@@ -236,7 +236,8 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
       if (explored) {
         const kinds = Object.entries(explored.failingKinds).map(([k, n]) => `${k} ${n}`).join(', ');
         const of = `${explored.failing} of ${explored.schedules} schedules with <= ${explored.preemptions} preemptions fail${kinds ? ` (${kinds})` : ''}`;
-        say(explored.complete ? `explored: ${of}` : `explored (cut short by --explore-seconds ${o.exploreSeconds}, bound not complete): so far ${of}`);
+        const cut = explored.interrupted ? 'interrupted' : `cut short by --explore-seconds ${o.exploreSeconds}`;
+        say(explored.complete ? `explored: ${of}` : `explored (${cut}, bound not complete): so far ${of}`);
         say(`explore it:  npx vswap-check explore ${displayPath(tracePath)} --preemptions ${explored.preemptions}   (add --fixed to check the fixed code)`);
       }
     }
@@ -272,13 +273,14 @@ async function runHuntCommand(o: HuntCliOptions): Promise<number> {
     say(`coverage report: ${join(o.out, 'coverage.html')}`);
     if (result.interrupted) say(`interrupted by Ctrl-C during the ${result.interrupted}`);
   }
-  return result.interrupted ? 130 : f ? 1 : 0;
+  return result.interrupted || explored?.interrupted ? 130 : f ? 1 : 0;
 }
 
 /** --then-explore: every schedule of the shrunk workload within the bound, counting the failing ones. */
-function thenExplore(w: Workload, faults: readonly FaultName[], lockdep: boolean, k: number, seconds: number) {
+async function thenExplore(w: Workload, faults: readonly FaultName[], lockdep: boolean, k: number, seconds: number, signal: AbortSignal) {
   const deadline = performance.now() + seconds * 1000;
-  const r = exploreWorkload(w, { faults, lockdep, preemptions: k, iterate: false, stopAtFailure: false, stop: () => performance.now() > deadline });
+  // (Ctrl-C ends it like its time budget: the count so far is reported as not complete)
+  const r = await exploreWorkloadAsync(w, { faults, lockdep, preemptions: k, iterate: false, stopAtFailure: false, stop: () => signal.aborted || performance.now() > deadline });
   const b = r.bounds[0]!;
-  return { preemptions: k, complete: r.status !== 'cut', schedules: b.schedules, pruned: b.pruned, failing: b.failing, failingKinds: r.failingKinds };
+  return { preemptions: k, complete: r.status !== 'cut', interrupted: signal.aborted, schedules: b.schedules, pruned: b.pruned, failing: b.failing, failingKinds: r.failingKinds };
 }

@@ -240,7 +240,34 @@ function backtrack(path: Node[]): boolean {
   return false;
 }
 
+/** The search, run to its end in one go. */
 export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
+  const search = exploring(run, opts);
+  for (;;) {
+    const r = search.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/**
+ * The search, giving the event loop a turn every 50 ms of it (so that Ctrl-C, a timer or a progress bar can run while
+ * it goes on in this thread).
+ */
+export async function exploreAsync(run: Runner, opts: ExploreOptions): Promise<ExploreResult> {
+  const search = exploring(run, opts);
+  let turn = performance.now();
+  for (;;) {
+    const r = search.next();
+    if (r.done === true) return r.value;
+    if (performance.now() - turn > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = performance.now();
+    }
+  }
+}
+
+/** The search itself, pausing after every run. */
+function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreResult, void> {
   const K = opts.preemptions;
   if (!Number.isInteger(K) || K < 0) throw new Error(`explore: the preemption bound must be a whole number >= 0, got ${K}`);
   const stopAtFailure = opts.stopAtFailure ?? true;
@@ -306,6 +333,7 @@ export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
         if (mine) stats.pruned++;
       }
       opts.onProgress?.({ bound: k, schedules: stats.schedules, pruned: stats.pruned, failing: stats.failing });
+      yield;
       if (!backtrack(path)) break;
       skip = deal();
     }
@@ -319,7 +347,17 @@ export interface ExploreWorkloadOptions extends ExploreOptions {
   readonly lockdep?: boolean;
 }
 
-/** Explores one workload with every oracle on (its own schedule is ignored). */
+/** One workload's runs, every oracle on (its own schedule is ignored). */
+function workloadRunner(w: Workload, opts: ExploreWorkloadOptions): Runner {
+  return (scheduler, onMachine) => execute(w, { faults: opts.faults, lockdep: opts.lockdep ?? true, scheduler, onMachine });
+}
+
+/** Explores one workload. */
 export function exploreWorkload(w: Workload, opts: ExploreWorkloadOptions): ExploreResult {
-  return explore((scheduler, onMachine) => execute(w, { faults: opts.faults, lockdep: opts.lockdep ?? true, scheduler, onMachine }), opts);
+  return explore(workloadRunner(w, opts), opts);
+}
+
+/** Explores one workload, giving the event loop its turns (the CLI's own thread: Ctrl-C, the progress bar). */
+export function exploreWorkloadAsync(w: Workload, opts: ExploreWorkloadOptions): Promise<ExploreResult> {
+  return exploreAsync(workloadRunner(w, opts), opts);
 }

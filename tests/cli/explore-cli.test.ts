@@ -1,6 +1,7 @@
 // `vswap-check explore` as a user runs it: a regression's fault is found and saved as a replayable trace, the fixed
 // code is proven clean within the bound (the same counts twice), a budget that cuts the search short exits 4 without
 // claiming the bound, and bad input is one line with exit 2.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,32 @@ import { vswapCheck } from './run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vswap-explore-cli-'));
 const DOUBLE_FREE = 'traces/regressions/double-free.json';
+/** Starts an explore, sends SIGINT once it has printed its first line, and collects how it ended. */
+function interruptedExplore(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'explore', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let sent = false;
+    // a liveness bound, not a speed assertion: an explore that ignores Ctrl-C runs for its whole --seconds
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`explore did not stop on Ctrl-C; output so far:\n${stdout}`));
+    }, 60_000);
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      if (!sent && stdout.includes('\n')) {
+        sent = true;
+        // let the search start first
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout });
+    });
+  });
+}
+
 const oneLine = (r: { stderr: string }): void => {
   expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -101,5 +128,12 @@ describe('vswap-check explore', () => {
     expect(bad.stderr).toMatch(/--irq-cpu.*'last' is invalid.*any, first/);
     oneLine(bad);
   });
+
+  it.each(['1', '2'])('Ctrl-C stops it on %s worker(s): exit 130, no claim for the bound', async (workers) => {
+    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table.json', '--fixed', '--seconds', '600', '--workers', workers, '--out', join(dir, 'int')]);
+    expect(r.code, r.stdout).toBe(130);
+    expect(r.stdout).toMatch(/cut short by Ctrl-C after \d+ runs/);
+    expect(r.stdout).toMatch(/no claim for the bound asked/);
+  }, 90_000);
 });
 

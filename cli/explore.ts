@@ -58,6 +58,7 @@ interface Input {
   workload: Workload;
   faults: FaultName[];
   lockdep: boolean;
+  /** How the command line named it (a trace path, or --workload FILE). */
   source: string;
 }
 
@@ -93,7 +94,7 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
   const design = workload.config.design;
   const misfit = faults.find((f) => !FAULTS[f].designs.includes(design));
   if (misfit !== undefined) throw new CliError(`fault ${misfit} exists only in design ${FAULTS[misfit].designs.join(', ')}, and the workload runs on ${design} (--design)`);
-  return { workload, faults, lockdep, source: path ?? o.workload! };
+  return { workload, faults, lockdep, source: path ?? `--workload ${o.workload!}` };
 }
 
 async function runExploreCommand(path: string | undefined, o: ExploreCliOptions): Promise<number> {

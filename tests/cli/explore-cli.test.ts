@@ -104,7 +104,10 @@ describe('vswap-check explore', () => {
     writeFileSync(file, JSON.stringify(workload));
     const r = vswapCheck('explore', '--workload', file, '--fault', 'double-free', '--json', '--out', join(dir, 'wl'));
     expect(r.code, r.stderr).toBe(1);
-    expect(JSON.parse(r.stdout).failure.kind).toBe(JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--json', '--out', join(dir, 'wl')).stdout).failure.kind);
+    const failure = JSON.parse(r.stdout).failure;
+    expect(failure.kind).toBe(JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--json', '--out', join(dir, 'wl')).stdout).failure.kind);
+    // the saved trace says how to run the search again: on the workload file, not on it as a trace
+    expect(JSON.parse(readFileSync(failure.trace, 'utf8')).origin.command).toBe(`vswap-check explore --workload ${file} --preemptions 2 --fault double-free`);
   });
 
   it('hunt --then-explore counts the failing schedules of the shrunk workload within the bound', () => {

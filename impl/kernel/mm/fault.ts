@@ -98,7 +98,8 @@ export function* do_wp_page(k: Kernel, mm: MmStruct, memcg: number, page: number
     yield* folio_unlock(k, old);
   }
   if (!old.swapcache && old.nr === 1 && old.mapcount === 1 && old.refs === 1) {
-    pte.writable = true;
+    // wp_page_reuse: a new PTE value (writable), which a concurrent wp_page_copy's pte_same sees as changed
+    mm.ptes.set(page, { ...pte, writable: true });
     yield* spin_unlock(k.m, mm.ptl);
     return;
   }
@@ -108,8 +109,8 @@ export function* do_wp_page(k: Kernel, mm: MmStruct, memcg: number, page: number
   nf.contents[0] = old.contents[pte.idx]!;
   nf.uptodate = true;
   yield* spin_lock(k.m, mm.ptl);
-  const now = mm.ptes.get(page);
-  if (now !== pte) {
+  // pte_same against the PTE the fault started from (another thread may have reused, copied or unmapped the page)
+  if (mm.ptes.get(page) !== pte) {
     yield* spin_unlock(k.m, mm.ptl);
     folio_put(k, nf);
     return;

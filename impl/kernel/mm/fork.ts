@@ -22,7 +22,8 @@ export function* copy_page_range(k: Kernel, src: MmStruct, dst: MmStruct): Task<
       continue;
     }
     if (pte.kind === 'present') {
-      pte.writable = false;
+      // ptep_set_wrprotect: the parent's PTE becomes a new, read-only value
+      if (pte.writable) src.ptes.set(page, { ...pte, writable: false });
       dst.ptes.set(page, { kind: 'present', folio: pte.folio, idx: pte.idx, writable: false });
       k.mmHooks?.pteCopied(src, dst, page);
       pte.folio.mapcount++;

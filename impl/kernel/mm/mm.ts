@@ -5,8 +5,12 @@ import type { Kernel } from '../kernel.ts';
 import type { SpinLock } from '../sim.ts';
 import type { SwpEntry } from '../swap.ts';
 
+/**
+ * A PTE value. Never changed in place: a new value replaces it (set_pte_at), so that pte_same, a value comparison in
+ * the kernel, is object identity here.
+ */
 export type Pte =
-  | { readonly kind: 'present'; readonly folio: Folio; readonly idx: number; writable: boolean }
+  | { readonly kind: 'present'; readonly folio: Folio; readonly idx: number; readonly writable: boolean }
   | { readonly kind: 'swap'; readonly entry: SwpEntry };
 
 export class MmStruct {

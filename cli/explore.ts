@@ -6,7 +6,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import { FAULTS, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute } from '../properties/execute.ts';
-import { exploreWorkloadAsync, type ExploreResult } from '../properties/explore.ts';
+import { exploreWorkloadAsync, type ExploreResult, type FoundFailure } from '../properties/explore.ts';
+import { shrinkExplored, type ExploreShrinkResult } from '../properties/exploreShrink.ts';
 import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
 import { TraceError, loadTrace, loadWorkload, traceWorkload } from '../traces/load.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
@@ -31,6 +32,8 @@ interface ExploreCliOptions {
   out: string;
   workers: number;
   irqCpu: 'any' | 'first';
+  shrink?: boolean;
+  shrinkSeconds: number;
 }
 
 export function registerExplore(program: Command): void {
@@ -49,6 +52,8 @@ export function registerExplore(program: Command): void {
     .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
     .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
     .addOption(workersOption('each exploring a slice of the schedules (the verdict is the same for any number)'))
+    .option('--shrink', 'after a failure: delete processes, threads, ops and background work while a schedule within the same bound still fails the same way, and save the smallest workload\'s failing schedule')
+    .option('--shrink-seconds <n>', 'budget of --shrink (it keeps the smallest failing workload found so far)', intOption('--shrink-seconds', 1, 86_400), 120)
     .option('--json', 'print one JSON object instead of text')
     .option('--out <dir>', 'where the trace of a failing schedule goes', 'explore-out')
     .action(action(runExploreCommand));
@@ -95,6 +100,56 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
   const misfit = faults.find((f) => !FAULTS[f].designs.includes(design));
   if (misfit !== undefined) throw new CliError(`fault ${misfit} exists only in design ${FAULTS[misfit].designs.join(', ')}, and the workload runs on ${design} (--design)`);
   return { workload, faults, lockdep, source: path ?? `--workload ${o.workload!}` };
+}
+
+interface ShrinkReport {
+  from: { ops: number; steps: number };
+  to: { ops: number; steps: number };
+  tries: number;
+  kept: number;
+  seconds: number;
+  /** Ctrl-C or --shrink-seconds ended it before no single deletion was left to try. */
+  interrupted: boolean;
+}
+
+/** --shrink: the smallest workload on which a schedule within the same bound fails the same way (properties/exploreShrink.ts). */
+async function shrinkWithBar(input: Input, first: FoundFailure, o: ExploreCliOptions, runs: number, abort: AbortController, tty: boolean): Promise<{ workload: Workload; first: FoundFailure; report: ShrinkReport }> {
+  const t0 = performance.now();
+  const deadline = t0 + o.shrinkSeconds * 1000;
+  let outOfTime = false;
+  const stop = (): boolean => {
+    if (performance.now() > deadline) outOfTime = true;
+    return outOfTime || abort.signal.aborted;
+  };
+  const bar = tty ? new SingleBar({ format: ' shrink  |{bar}| {tries} smaller workloads explored, {kept} kept', hideCursor: true }, Presets.shades_classic) : null;
+  bar?.start(o.shrinkSeconds, 0, { tries: 0, kept: 0 });
+  let r: ExploreShrinkResult;
+  try {
+    r = await shrinkExplored(input.workload, first, {
+      faults: input.faults,
+      lockdep: input.lockdep,
+      reduction: o.reduction,
+      irqCpu: o.irqCpu,
+      // a candidate gets a few times the runs the first failure took (at least 1,000)
+      runsPerTry: Math.max(1000, 4 * runs),
+      stop,
+      onTry: (p) => bar?.update(Math.min(o.shrinkSeconds, (performance.now() - t0) / 1000), p),
+    });
+  } finally {
+    bar?.stop();
+  }
+  return {
+    workload: r.workload,
+    first: r.first,
+    report: {
+      from: { ops: workloadSize(input.workload).ops, steps: first.steps },
+      to: { ops: workloadSize(r.workload).ops, steps: r.first.steps },
+      tries: r.tries,
+      kept: r.kept,
+      seconds: +((performance.now() - t0) / 1000).toFixed(2),
+      interrupted: outOfTime || abort.signal.aborted,
+    },
+  };
 }
 
 async function runExploreCommand(path: string | undefined, o: ExploreCliOptions): Promise<number> {
@@ -167,24 +222,33 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     bar?.stop();
     process.off('SIGINT', onSigint);
   }
-  const interrupted = abort.signal.aborted;
+  const interruptedSearch = abort.signal.aborted;
   const seconds = +((performance.now() - t0) / 1000).toFixed(2);
   const final = result.bounds[result.bounds.length - 1];
-  const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interrupted ? 130 : 4;
+  const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interruptedSearch ? 130 : 4;
   let tracePath: string | null = null;
-  const f = result.first;
+  let f = result.first;
+  let workload = input.workload;
+  let shrunk: ShrinkReport | null = null;
+  if (f !== null && o.shrink === true && !interruptedSearch) {
+    const r = await shrinkWithBar(input, f, o, result.runs, abort, tty);
+    shrunk = r.report;
+    workload = r.workload;
+    f = r.first;
+  }
+  const interrupted = abort.signal.aborted;
   if (f !== null) {
     // the failing schedule as a trace: strict replay ids, and the same schedule as choices so that it also shrinks
     const conv = new ToChoicesScheduler(f.schedule);
-    execute(input.workload, { faults: input.faults, lockdep: input.lockdep, scheduler: conv });
-    const size = workloadSize(input.workload);
+    execute(workload, { faults: input.faults, lockdep: input.lockdep, scheduler: conv });
+    const size = workloadSize(workload);
     tracePath = saveTrace(o.out, `${f.failure.kind}-explore`, makeTrace({
       faults: [...input.faults],
       lockdep: input.lockdep,
-      workload: { ...input.workload, schedule: { strategy: 'random', choices: conv.choices } } as never,
+      workload: { ...workload, schedule: { strategy: 'random', choices: conv.choices } } as never,
       schedule: [...f.schedule],
       failure: { kind: f.failure.kind, message: f.failure.message },
-      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${irqFirst ? ' --irq-cpu first' : ''}${input.faults.map((x) => ` --fault ${x}`).join('')}` },
+      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${irqFirst ? ' --irq-cpu first' : ''}${input.faults.map((x) => ` --fault ${x}`).join('')}${shrunk !== null ? ' --shrink' : ''}` },
       size: { ops: size.ops, cpus: size.cpus, preemptions: f.preemptions, steps: f.steps },
     }));
   }
@@ -205,7 +269,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       perBound,
       seconds,
       interrupted,
-      failure: f ? { kind: f.failure.kind, message: f.failure.message, preemptions: f.preemptions, bound: f.bound, steps: f.steps, trace: tracePath } : null,
+      failure: f ? { kind: f.failure.kind, message: f.failure.message, preemptions: f.preemptions, bound: f.bound, steps: f.steps, trace: tracePath, shrunk } : null,
     })}\n`);
     return exitCode;
   }
@@ -216,6 +280,11 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     say(`FAILED: a schedule with ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'} fails: ${f.failure.kind}: ${f.failure.message}`);
     if (f.failure.text) say(f.failure.text);
     say(`found after ${result.runs} runs in ${seconds}s (exploring bound ${f.bound}; bounds below it have no failure)`);
+    if (shrunk !== null) {
+      say(`shrunk: ${shrunk.from.ops} ops, ${shrunk.from.steps} steps -> ${shrunk.to.ops} ops, ${shrunk.to.steps} steps ` +
+        `(${shrunk.tries} smaller workloads explored, ${shrunk.kept} kept, ${shrunk.seconds}s${shrunk.interrupted ? '; stopped early: smaller ones may fail too' : ''}); ` +
+        `the smallest fails with ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}`);
+    }
     say(`trace saved: ${tracePath}`);
     say(`replay it:   npx vswap-check replay ${displayPath(tracePath)} --timeline`);
   } else if (result.status === 'complete') {

@@ -1,7 +1,9 @@
 // A last greedy pass after fast-check's shrink: try deleting each process, op, thread, thread op, kernel thread and
-// preemption one at a time, keeping every deletion after which the run still fails the same way. fast-check's array
-// shrinking is not exhaustive (it favours removing from the front), and a schedule choice that moved can leave a removable process
-// behind; this pass catches those, at the cost of one execution per candidate.
+// preemption one at a time, then making each op's page count (or reclaim's target) smaller and dropping an unused
+// last CPU, keeping every change after which the run still fails the same way. fast-check's array shrinking is not
+// exhaustive (it favours removing from the front), a schedule choice that moved can leave a removable process behind,
+// and a page count shrunk inside a record is often stuck at a value the schedule needed; this pass catches those, at
+// the cost of one execution per candidate. explore --shrink uses the same candidates (properties/exploreShrink.ts).
 import type { BackgroundProgram, ProcOp, ProcessProgram, Workload } from './workload.ts';
 
 function without<T>(xs: readonly T[], i: number): T[] {
@@ -23,6 +25,24 @@ function* candidates(w: Workload): Generator<Workload> {
       yield { ...w, background: w.background.map((x, k) => (k === i ? nb : x)) };
     }
   }
+  // smaller page counts: fewer pages written, paged out, unmapped (each one fewer writes, faults, interrupts)
+  for (let i = 0; i < w.processes.length; i++) {
+    for (const p of fewerPages(w.processes[i]!)) yield { ...w, processes: w.processes.map((q, j) => (j === i ? p : q)) };
+  }
+  for (let i = 0; i < w.background.length; i++) {
+    const b = w.background[i]!;
+    for (let j = 0; j < b.ops.length; j++) {
+      const op = b.ops[j]!;
+      if ((op.op === 'reclaim' || op.op === 'zswapWriteback') && op.nr > 1) {
+        for (const nr of smaller(op.nr, 1)) {
+          const nb: BackgroundProgram = { ...b, ops: b.ops.map((o, k) => (k === j ? { ...op, nr } : o)) };
+          yield { ...w, background: w.background.map((x, k) => (k === i ? nb : x)) };
+        }
+      }
+    }
+  }
+  // one CPU fewer: one that nothing runs on or names goes, the CPUs above it are numbered one lower
+  for (let c = w.config.cpus - 1; c >= 0 && w.config.cpus > 1; c--) if (!namesCpu(w, c)) yield withoutCpu(w, c);
   const s = w.schedule;
   if (s.strategy === 'random') {
     for (let k = s.choices.length - 1; k >= 0; k--) {
@@ -52,6 +72,60 @@ function* smallerPrograms(p: ProcessProgram): Generator<ProcessProgram> {
       yield { ...p, ops: p.ops.map((o, k) => (k === j ? fork : o)) };
     }
   }
+}
+
+/** Smaller values for a count of at least `min`: the least first, then one less. */
+function smaller(nr: number, min: number): number[] {
+  return nr - 1 > min ? [min, nr - 1] : nr > min ? [min] : [];
+}
+
+/** An op with fewer pages (a fill keeps 2: one page is a write). */
+function fewerPagesOp<T extends ProcOp>(op: T): T[] {
+  if (op.op === 'fill') return smaller(op.nr, 2).map((nr) => ({ ...op, nr }));
+  if (op.op === 'pageout' || op.op === 'munmap') return smaller(op.nr, 1).map((nr) => ({ ...op, nr }));
+  return [];
+}
+
+function* fewerPages(p: ProcessProgram): Generator<ProcessProgram> {
+  for (let j = 0; j < p.ops.length; j++) {
+    const op = p.ops[j]!;
+    if (op.op === 'fork') {
+      for (const child of fewerPages(op.child)) yield { ...p, ops: p.ops.map((o, k) => (k === j ? { op: 'fork', child } : o)) };
+      continue;
+    }
+    for (const o2 of fewerPagesOp(op)) yield { ...p, ops: p.ops.map((o, k) => (k === j ? o2 : o)) };
+  }
+  const threads = p.threads ?? [];
+  for (let t = 0; t < threads.length; t++) {
+    const th = threads[t]!;
+    for (let j = 0; j < th.ops.length; j++) {
+      for (const o2 of fewerPagesOp(th.ops[j]!)) yield { ...p, threads: threads.map((x, u) => (u === t ? { ...th, ops: th.ops.map((o, k) => (k === j ? o2 : o)) } : x)) };
+    }
+  }
+}
+
+/** `w` on one CPU fewer: `cpu` (which nothing names) removed, the CPUs above it renumbered one lower. */
+function withoutCpu(w: Workload, cpu: number): Workload {
+  const m = (c: number): number => (c > cpu ? c - 1 : c);
+  const proc = (p: ProcessProgram): ProcessProgram => ({
+    ...p,
+    cpu: m(p.cpu),
+    ops: p.ops.map((o) => (o.op === 'fork' ? { op: 'fork', child: proc(o.child) } : o)),
+    ...(p.threads !== undefined ? { threads: p.threads.map((t) => ({ ...t, cpu: m(t.cpu) })) } : {}),
+  });
+  return {
+    ...w,
+    config: { ...w.config, cpus: w.config.cpus - 1 },
+    processes: w.processes.map(proc),
+    background: w.background.map((b) => ({ ...b, cpu: m(b.cpu), ops: b.ops.map((o) => (o.op === 'cpuOffline' ? { ...o, cpu: m(o.cpu) } : o)) })),
+  };
+}
+
+/** Whether a process, thread or kernel thread runs on `cpu`, or background work takes it offline. */
+function namesCpu(w: Workload, cpu: number): boolean {
+  const inProcess = (p: ProcessProgram): boolean =>
+    p.cpu === cpu || (p.threads ?? []).some((t) => t.cpu === cpu) || p.ops.some((o) => o.op === 'fork' && inProcess(o.child));
+  return w.processes.some(inProcess) || w.background.some((b) => b.cpu === cpu || b.ops.some((o) => o.op === 'cpuOffline' && o.cpu === cpu));
 }
 
 /** Deletes greedily until no single deletion keeps `fails` true; `budget` caps the executions spent. */

@@ -110,6 +110,29 @@ describe('vswap-check explore', () => {
     expect(JSON.parse(readFileSync(failure.trace, 'utf8')).origin.command).toBe(`vswap-check explore --workload ${file} --preemptions 2 --fault double-free`);
   });
 
+  it('--shrink deletes what the failure does not need and saves the smallest workload that still fails within the bound', () => {
+    // the double-free regression plus a process that has nothing to do with it
+    const trace = JSON.parse(readFileSync(DOUBLE_FREE, 'utf8'));
+    const file = join(dir, 'padded.json');
+    const padded = { ...trace.workload, processes: [...trace.workload.processes, { cpu: 1, memcg: 0, ops: [{ op: 'write', page: 3, value: 7 }, { op: 'read', page: 3 }] }] };
+    writeFileSync(file, JSON.stringify(padded));
+    const r = vswapCheck('explore', '--workload', file, '--fault', 'double-free', '--shrink', '--workers', '1', '--json', '--out', join(dir, 'shrink'));
+    expect(r.code, r.stderr).toBe(1);
+    const failure = JSON.parse(r.stdout).failure;
+    expect(failure.shrunk.to.ops).toBeLessThan(failure.shrunk.from.ops);
+    expect(failure.shrunk.kept).toBeGreaterThan(0);
+    expect(failure.shrunk.interrupted).toBe(false);
+    const saved = JSON.parse(readFileSync(failure.trace, 'utf8'));
+    expect(saved.workload.processes.length).toBeLessThan(padded.processes.length);
+    expect(saved.origin.command).toContain('--shrink');
+    // the saved schedule of the smallest workload replays to the same failure, and explore finds it there again
+    const replayed = JSON.parse(vswapCheck('replay', failure.trace, '--json').stdout);
+    expect(replayed.failure.kind).toBe(failure.kind);
+    const again = vswapCheck('explore', failure.trace, '--preemptions', String(failure.preemptions), '--workers', '1', '--json', '--out', join(dir, 'shrink2'));
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout).failure.kind).toBe(failure.kind);
+  });
+
   it('hunt --then-explore counts the failing schedules of the shrunk workload within the bound', () => {
     const r = vswapCheck('hunt', '--runs', '2000', '--seed', '7', '--fault', 'double-free', '--workers', '1', '--then-explore', '1', '--json', '--out', join(dir, 'hunt'));
     expect(r.code, r.stderr).toBe(1);

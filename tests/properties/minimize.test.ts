@@ -33,4 +33,30 @@ describe('minimizeWorkload', () => {
     expect(workload.background).toEqual([]);
     expect(workload.schedule).toEqual({ strategy: 'random', choices: [0, 0, 0, 0] });
   });
+
+  it('makes page counts and reclaim targets smaller, and drops a last CPU nothing uses', async () => {
+    const big: Workload = {
+      ...w,
+      config: { ...w.config, cpus: 3 },
+      processes: [{ cpu: 0, memcg: 0, ops: [{ op: 'fill', start: 0, nr: 6, value: 1 }, { op: 'pageout', start: 0, nr: 4 }, { op: 'fork', child: { cpu: 1, memcg: 0, ops: [{ op: 'munmap', start: 0, nr: 3 }] } }] }],
+      background: [{ cpu: 1, ops: [{ op: 'reclaim', nr: 8 }] }],
+    };
+    // fails while at least 3 pages are filled and something is paged out
+    const fails = async (x: Workload) => x.processes[0]!.ops.some((o) => o.op === 'fill' && o.nr >= 3) && x.processes[0]!.ops.some((o) => o.op === 'pageout');
+    const { workload } = await minimizeWorkload(big, fails);
+    expect(workload.processes[0]!.ops).toEqual([{ op: 'fill', start: 0, nr: 3, value: 1 }, { op: 'pageout', start: 0, nr: 1 }]);
+    expect(workload.background).toEqual([]);
+    expect(workload.config.cpus).toBe(1);
+    // a CPU something still runs on stays, renumbered below the CPUs that went
+    const onCpu2: Workload = {
+      ...big,
+      processes: [{ cpu: 0, memcg: 0, ops: [{ op: 'write', page: 0, value: 1 }] }],
+      background: [{ cpu: 2, ops: [{ op: 'reclaim', nr: 8 }, { op: 'cpuOffline', cpu: 2 }] }],
+    };
+    const keepsBackground = async (x: Workload) => x.background.length > 0 && x.background[0]!.ops.some((o) => o.op === 'cpuOffline');
+    const kept = await minimizeWorkload(onCpu2, keepsBackground);
+    expect(kept.workload.config.cpus).toBe(2);
+    expect(kept.workload.processes).toEqual(onCpu2.processes);
+    expect(kept.workload.background).toEqual([{ cpu: 1, ops: [{ op: 'cpuOffline', cpu: 1 }] }]);
+  });
 });

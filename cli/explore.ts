@@ -102,13 +102,28 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
   return { workload, faults, lockdep, source: path ?? `--workload ${o.workload!}` };
 }
 
+/** The command line that runs this search again (the saved trace's origin). */
+function originCommand(input: Input, o: ExploreCliOptions, shrink: boolean): string {
+  const q = (x: string): string => (/^[\w./:@-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`);
+  const source = input.source.startsWith('--workload ') ? `--workload ${q(o.workload!)}` : q(input.source);
+  return [
+    `vswap-check explore ${source} --preemptions ${o.preemptions}`,
+    o.design !== undefined ? ` --design ${q(o.design)}` : '',
+    o.irqCpu === 'first' ? ' --irq-cpu first' : '',
+    o.fixed === true ? ' --fixed' : input.faults.map((x) => ` --fault ${x}`).join(''),
+    o.lockdep ? '' : ' --no-lockdep',
+    o.reduction ? '' : ' --no-reduction',
+    shrink ? ` --shrink --shrink-seconds ${o.shrinkSeconds}` : '',
+  ].join('');
+}
+
 interface ShrinkReport {
   from: { ops: number; steps: number };
   to: { ops: number; steps: number };
   tries: number;
   kept: number;
   seconds: number;
-  /** Ctrl-C or --shrink-seconds ended it before no single deletion was left to try. */
+  /** Ctrl-C, --shrink-seconds or the candidate cap ended it before no single change was left to try. */
   interrupted: boolean;
 }
 
@@ -147,7 +162,7 @@ async function shrinkWithBar(input: Input, first: FoundFailure, o: ExploreCliOpt
       tries: r.tries,
       kept: r.kept,
       seconds: +((performance.now() - t0) / 1000).toFixed(2),
-      interrupted: outOfTime || abort.signal.aborted,
+      interrupted: outOfTime || abort.signal.aborted || r.exhausted,
     },
   };
 }
@@ -171,11 +186,14 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
   // Ctrl-C stops the search like a budget (exit 130); a second one quits at once
   const abort = new AbortController();
   let bar: SingleBar | null = null;
+  let phase: 'search' | 'shrink' = 'search';
   const onSigint = (): void => {
     bar?.stop();
     if (abort.signal.aborted) process.exit(130);
     abort.abort();
-    process.stderr.write('\nvswap-check: interrupted: stopping the search (Ctrl-C again to quit at once)\n');
+    process.stderr.write(phase === 'search'
+      ? '\nvswap-check: interrupted: stopping the search (Ctrl-C again to quit at once)\n'
+      : '\nvswap-check: interrupted: stopping the shrink; the smallest failing workload so far is saved (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
   const tty = !o.json && process.stderr.isTTY;
@@ -220,23 +238,29 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     }
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
-  }
-  const interruptedSearch = abort.signal.aborted;
-  const seconds = +((performance.now() - t0) / 1000).toFixed(2);
-  const final = result.bounds[result.bounds.length - 1];
-  const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interruptedSearch ? 130 : 4;
-  let tracePath: string | null = null;
-  let f = result.first;
-  let workload = input.workload;
-  let shrunk: ShrinkReport | null = null;
-  if (f !== null && o.shrink === true && !interruptedSearch) {
-    const r = await shrinkWithBar(input, f, o, result.runs, abort, tty);
-    shrunk = r.report;
-    workload = r.workload;
-    f = r.first;
   }
   const interrupted = abort.signal.aborted;
+  const seconds = +((performance.now() - t0) / 1000).toFixed(2);
+  const final = result.bounds[result.bounds.length - 1];
+  const exitCode = result.status === 'failure' ? 1 : result.status === 'complete' ? 0 : interrupted ? 130 : 4;
+  let tracePath: string | null = null;
+  // the failure found by the search, and the one saved (the smallest workload's, after --shrink)
+  const found = result.first;
+  let f = found;
+  let workload = input.workload;
+  let shrunk: ShrinkReport | null = null;
+  try {
+    if (found !== null && o.shrink === true && !interrupted) {
+      say(`found a failing schedule after ${result.runs} runs in ${seconds}s; shrinking the workload (Ctrl-C keeps the smallest failing one so far)`);
+      phase = 'shrink';
+      const r = await shrinkWithBar(input, found, o, result.runs, abort, tty);
+      shrunk = r.report;
+      workload = r.workload;
+      f = r.first;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   if (f !== null) {
     // the failing schedule as a trace: strict replay ids, and the same schedule as choices so that it also shrinks
     const conv = new ToChoicesScheduler(f.schedule);
@@ -248,7 +272,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       workload: { ...workload, schedule: { strategy: 'random', choices: conv.choices } } as never,
       schedule: [...f.schedule],
       failure: { kind: f.failure.kind, message: f.failure.message },
-      origin: { command: `vswap-check explore ${input.source} --preemptions ${K}${irqFirst ? ' --irq-cpu first' : ''}${input.faults.map((x) => ` --fault ${x}`).join('')}${shrunk !== null ? ' --shrink' : ''}` },
+      origin: { command: originCommand(input, o, shrunk !== null) },
       size: { ops: size.ops, cpus: size.cpus, preemptions: f.preemptions, steps: f.steps },
     }));
   }
@@ -269,7 +293,16 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       perBound,
       seconds,
       interrupted,
-      failure: f ? { kind: f.failure.kind, message: f.failure.message, preemptions: f.preemptions, bound: f.bound, steps: f.steps, trace: tracePath, shrunk } : null,
+      // the saved schedule's; with --shrink, `found` is the search's own before the workload was shrunk
+      failure: f && found ? {
+        kind: f.failure.kind,
+        message: f.failure.message,
+        preemptions: f.preemptions,
+        bound: f.bound,
+        steps: f.steps,
+        trace: tracePath,
+        ...(shrunk !== null ? { found: { preemptions: found.preemptions, bound: found.bound, steps: found.steps }, shrunk } : {}),
+      } : null,
     })}\n`);
     return exitCode;
   }
@@ -277,9 +310,9 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
   for (const b of perBound) say(`  bound ${b.bound}: ${b.schedules} schedules, ${b.pruned} pruned${b.complete ? '' : ' (not complete)'}`);
   if (f !== null && tracePath !== null) {
     say('');
-    say(`FAILED: a schedule with ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'} fails: ${f.failure.kind}: ${f.failure.message}`);
+    say(`FAILED: a schedule with ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'} fails${shrunk !== null ? ' (on the shrunk workload)' : ''}: ${f.failure.kind}: ${f.failure.message}`);
     if (f.failure.text) say(f.failure.text);
-    say(`found after ${result.runs} runs in ${seconds}s (exploring bound ${f.bound}; bounds below it have no failure)`);
+    say(`found after ${result.runs} runs in ${seconds}s (exploring bound ${found!.bound}; bounds below it have no failure)`);
     if (shrunk !== null) {
       say(`shrunk: ${shrunk.from.ops} ops, ${shrunk.from.steps} steps -> ${shrunk.to.ops} ops, ${shrunk.to.steps} steps ` +
         `(${shrunk.tries} smaller workloads explored, ${shrunk.kept} kept, ${shrunk.seconds}s${shrunk.interrupted ? '; stopped early: smaller ones may fail too' : ''}); ` +

@@ -27,6 +27,8 @@ export interface ExploreShrinkResult {
   readonly tries: number;
   /** Deletions kept. */
   readonly kept: number;
+  /** maxTries ran out before no single change was left to try. */
+  readonly exhausted: boolean;
 }
 
 /** Shrinks `w`, on which explore found `first`. The workload's own schedule is dropped (explore does not use it). */
@@ -36,20 +38,21 @@ export async function shrinkExplored(w: Workload, first: FoundFailure, opts: Exp
   let tries = 0;
   let kept = 0;
   const fails = async (c: Workload): Promise<boolean> => {
+    // once stopped, the rest of the round is not searched (nor counted)
+    if (stop()) return false;
     tries++;
     let ok = false;
-    if (!stop()) {
-      const r = await exploreWorkloadAsync(c, { ...opts, preemptions: first.preemptions, maxSchedules: opts.runsPerTry, stop });
-      if (r.first !== null && r.first.failure.kind === first.failure.kind) {
-        best = r.first;
-        kept++;
-        ok = true;
-      }
+    const r = await exploreWorkloadAsync(c, { ...opts, preemptions: first.preemptions, maxSchedules: opts.runsPerTry, stop });
+    if (r.first !== null && r.first.failure.kind === first.failure.kind) {
+      best = r.first;
+      kept++;
+      ok = true;
     }
     opts.onTry?.({ tries, kept });
     return ok;
   };
   const bare: Workload = { ...w, schedule: { strategy: 'random', choices: [] } };
-  const r = await minimizeWorkload(bare, fails, opts.maxTries ?? 10_000);
-  return { workload: r.workload, first: best, tries, kept };
+  const maxTries = opts.maxTries ?? 10_000;
+  const r = await minimizeWorkload(bare, fails, maxTries);
+  return { workload: r.workload, first: best, tries, kept, exhausted: r.tries >= maxTries };
 }

@@ -41,7 +41,8 @@ function* candidates(w: Workload): Generator<Workload> {
       }
     }
   }
-  // one CPU fewer: one that nothing runs on or names goes, the CPUs above it are numbered one lower
+  // one CPU fewer: one no process, thread or kthread is placed on (or taken offline) goes, the CPUs above it are
+  // numbered one lower; interrupts and the leak check's drain task may have run there, so the run re-checks it
   for (let c = w.config.cpus - 1; c >= 0 && w.config.cpus > 1; c--) if (!namesCpu(w, c)) yield withoutCpu(w, c);
   const s = w.schedule;
   if (s.strategy === 'random') {

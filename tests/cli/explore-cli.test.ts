@@ -10,8 +10,8 @@ import { vswapCheck } from './run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vswap-explore-cli-'));
 const DOUBLE_FREE = 'traces/regressions/double-free.json';
-/** Starts an explore, sends SIGINT once it has printed its first line, and collects how it ended. */
-function interruptedExplore(args: string[]): Promise<{ code: number | null; stdout: string }> {
+/** Starts an explore, sends SIGINT once it has printed `marker` (default: its first line), and collects how it ended. */
+function interruptedExplore(args: string[], marker = '\n'): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'explore', ...args], { cwd: process.cwd() });
     let stdout = '';
@@ -23,7 +23,7 @@ function interruptedExplore(args: string[]): Promise<{ code: number | null; stdo
     }, 60_000);
     child.stdout.on('data', (b: Buffer) => {
       stdout += b.toString();
-      if (!sent && stdout.includes('\n')) {
+      if (!sent && stdout.includes(marker)) {
         sent = true;
         // let the search start first
         setTimeout(() => child.kill('SIGINT'), 1500);
@@ -131,6 +131,15 @@ describe('vswap-check explore', () => {
     const again = vswapCheck('explore', failure.trace, '--preemptions', String(failure.preemptions), '--workers', '1', '--json', '--out', join(dir, 'shrink2'));
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout).failure.kind).toBe(failure.kind);
+  });
+
+  it('Ctrl-C during --shrink saves the smallest failing workload found so far and says the shrink stopped early', async () => {
+    // the STE race is found at 1 preemption in seconds; shrinking its 530-step workload takes minutes
+    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table.json', '--preemptions', '1', '--irq-cpu', 'first', '--shrink', '--workers', '1', '--out', join(dir, 'int-shrink')], 'shrinking the workload');
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/stopped early: smaller ones may fail too/);
+    const saved = /trace saved: (\S+)/.exec(r.stdout)![1]!;
+    expect(JSON.parse(vswapCheck('replay', saved, '--json').stdout).failure.kind).toBe('bug');
   });
 
   it('hunt --then-explore counts the failing schedules of the shrunk workload within the bound', () => {

@@ -7,7 +7,7 @@ import { FAULTS, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute } from '../properties/execute.ts';
 import { exploreWorkloadAsync, type ExploreResult, type FoundFailure } from '../properties/explore.ts';
-import { shrinkExplored, type ExploreShrinkResult } from '../properties/exploreShrink.ts';
+import { shrinkExplored } from '../properties/exploreShrink.ts';
 import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
 import { TraceError, loadTrace, loadWorkload, traceWorkload } from '../traces/load.ts';
 import { makeTrace, saveTrace } from '../traces/save.ts';
@@ -63,7 +63,7 @@ interface Input {
   workload: Workload;
   faults: FaultName[];
   lockdep: boolean;
-  /** How the command line named it (a trace path, or --workload FILE). */
+  /** How the command line named it, as a shell reads it back (a trace path, or --workload FILE). */
   source: string;
 }
 
@@ -99,16 +99,19 @@ function readInput(path: string | undefined, o: ExploreCliOptions): Input {
   const design = workload.config.design;
   const misfit = faults.find((f) => !FAULTS[f].designs.includes(design));
   if (misfit !== undefined) throw new CliError(`fault ${misfit} exists only in design ${FAULTS[misfit].designs.join(', ')}, and the workload runs on ${design} (--design)`);
-  return { workload, faults, lockdep, source: path ?? `--workload ${o.workload!}` };
+  return { workload, faults, lockdep, source: path !== undefined ? shellWord(path) : `--workload ${shellWord(o.workload!)}` };
+}
+
+/** A word as a shell reads it back: quoted unless it is plain. */
+function shellWord(x: string): string {
+  return /^[\w./:@-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command line that runs this search again (the saved trace's origin). */
 function originCommand(input: Input, o: ExploreCliOptions, shrink: boolean): string {
-  const q = (x: string): string => (/^[\w./:@-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`);
-  const source = input.source.startsWith('--workload ') ? `--workload ${q(o.workload!)}` : q(input.source);
   return [
-    `vswap-check explore ${source} --preemptions ${o.preemptions}`,
-    o.design !== undefined ? ` --design ${q(o.design)}` : '',
+    `vswap-check explore ${input.source} --preemptions ${o.preemptions}`,
+    o.design !== undefined ? ` --design ${shellWord(o.design)}` : '',
     o.irqCpu === 'first' ? ' --irq-cpu first' : '',
     o.fixed === true ? ' --fixed' : input.faults.map((x) => ` --fault ${x}`).join(''),
     o.lockdep ? '' : ' --no-lockdep',
@@ -128,7 +131,14 @@ interface ShrinkReport {
 }
 
 /** --shrink: the smallest workload on which a schedule within the same bound fails the same way (properties/exploreShrink.ts). */
-async function shrinkWithBar(input: Input, first: FoundFailure, o: ExploreCliOptions, runs: number, abort: AbortController, tty: boolean): Promise<{ workload: Workload; first: FoundFailure; report: ShrinkReport }> {
+async function shrinkFailure(
+  input: Input,
+  first: FoundFailure,
+  o: ExploreCliOptions,
+  runs: number,
+  abort: AbortController,
+  onTry: (p: { tries: number; kept: number }, seconds: number) => void,
+): Promise<{ workload: Workload; first: FoundFailure; report: ShrinkReport }> {
   const t0 = performance.now();
   const deadline = t0 + o.shrinkSeconds * 1000;
   let outOfTime = false;
@@ -136,23 +146,16 @@ async function shrinkWithBar(input: Input, first: FoundFailure, o: ExploreCliOpt
     if (performance.now() > deadline) outOfTime = true;
     return outOfTime || abort.signal.aborted;
   };
-  const bar = tty ? new SingleBar({ format: ' shrink  |{bar}| {tries} smaller workloads explored, {kept} kept', hideCursor: true }, Presets.shades_classic) : null;
-  bar?.start(o.shrinkSeconds, 0, { tries: 0, kept: 0 });
-  let r: ExploreShrinkResult;
-  try {
-    r = await shrinkExplored(input.workload, first, {
-      faults: input.faults,
-      lockdep: input.lockdep,
-      reduction: o.reduction,
-      irqCpu: o.irqCpu,
-      // a candidate gets a few times the runs the first failure took (at least 1,000)
-      runsPerTry: Math.max(1000, 4 * runs),
-      stop,
-      onTry: (p) => bar?.update(Math.min(o.shrinkSeconds, (performance.now() - t0) / 1000), p),
-    });
-  } finally {
-    bar?.stop();
-  }
+  const r = await shrinkExplored(input.workload, first, {
+    faults: input.faults,
+    lockdep: input.lockdep,
+    reduction: o.reduction,
+    irqCpu: o.irqCpu,
+    // a candidate gets a few times the runs the first failure took (at least 1,000)
+    runsPerTry: Math.max(1000, 4 * runs),
+    stop,
+    onTry: (p) => onTry(p, (performance.now() - t0) / 1000),
+  });
   return {
     workload: r.workload,
     first: r.first,
@@ -238,6 +241,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     }
   } finally {
     bar?.stop();
+    bar = null;
   }
   const interrupted = abort.signal.aborted;
   const seconds = +((performance.now() - t0) / 1000).toFixed(2);
@@ -253,12 +257,15 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     if (found !== null && o.shrink === true && !interrupted) {
       say(`found a failing schedule after ${result.runs} runs in ${seconds}s; shrinking the workload (Ctrl-C keeps the smallest failing one so far)`);
       phase = 'shrink';
-      const r = await shrinkWithBar(input, found, o, result.runs, abort, tty);
+      bar = tty ? new SingleBar({ format: ' shrink  |{bar}| {tries} smaller workloads explored, {kept} kept', hideCursor: true }, Presets.shades_classic) : null;
+      bar?.start(o.shrinkSeconds, 0, { tries: 0, kept: 0 });
+      const r = await shrinkFailure(input, found, o, result.runs, abort, (p, t) => bar?.update(Math.min(o.shrinkSeconds, t), p));
       shrunk = r.report;
       workload = r.workload;
       f = r.first;
     }
   } finally {
+    bar?.stop();
     process.off('SIGINT', onSigint);
   }
   if (f !== null) {

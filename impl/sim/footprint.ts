@@ -22,10 +22,14 @@ export const objectKey = (id: number): number => id * 8 + 3;
 export const cpuKey = (id: number): number => id * 8 + 4;
 /** A named piece of shared state reported by the code under test (e.g. a swap slot, by the slot event oracle). */
 export const sharedKey = (id: number): number => id * 8 + 5;
+/** A pending interrupt (by its sequence number): delivering it on one CPU takes it from every other. */
+export const irqKey = (seq: number): number => seq * 8 + 6;
 
 export class Footprint {
   global = false;
   readonly keys: number[] = [];
+  /** The interrupt (its sequence number) whose handler took the step; -1 for a task's step. */
+  irq = -1;
 
   constructor(readonly cpu: number) {}
 

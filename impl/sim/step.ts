@@ -2,7 +2,7 @@
 // deliver an interrupt on top of what the CPU was doing.
 import { Engine, LogRec } from './engine.ts';
 import type { CpuState, Ctx, PointRec, RunnableRec } from './state.ts';
-import { GLOBAL, NONE, lockKey } from './footprint.ts';
+import { GLOBAL, NONE, cpuKey, irqKey, lockKey } from './footprint.ts';
 
 export function stepOnce(e: Engine, r: RunnableRec): void {
   const cpu = e.cpus[r.cpu]!;
@@ -31,7 +31,14 @@ export function stepOnce(e: Engine, r: RunnableRec): void {
 /** Interrupt entry: the handler runs on top of the CPU's current context (hardirq with interrupts off). */
 function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   const irq = r.irq!;
-  e.touch(GLOBAL);
+  // the delivery takes the interrupt off the pending list (for every CPU) and changes only this CPU's state; the
+  // handler's steps record what they touch. An RCU callback's is global (it can tell where grace periods ended, see
+  // rcu.ts).
+  if (irq.rcu !== null) e.touch(GLOBAL);
+  else {
+    e.touch(irqKey(irq.seq));
+    e.touch(cpuKey(cpu.id));
+  }
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
   ctx.savedIrqsOn = cpu.irqsOn;
@@ -52,7 +59,10 @@ function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
   if (!ctx.retrying) e.lastStepOn[cpu.id] = e.step;
   // footprint: what the point resumed from is about (a task's first step holds no lock, so it touches only its own
   // state before its first point; an interrupt's delivery is global)
-  if (e.fp !== null && ctx.point !== null) e.fp.add(ctx.point.key);
+  if (e.fp !== null) {
+    e.fp.irq = ctx.irqSeq;
+    if (ctx.point !== null) e.fp.add(ctx.point.key);
+  }
   if (ctx.gen === null) ctx.gen = ctx.factory!(e.m);
   const res = ctx.gen.next();
   if (res.done === true) {

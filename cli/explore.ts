@@ -1,12 +1,12 @@
 // `vswap-check explore`: every schedule of one workload within a preemption bound (properties/explore.ts). Exit 0:
 // the bound was completed without a failure; 1: a failing schedule was found (saved as a trace); 4: a budget cut
 // the search short (no claim beyond the last completed bound); 2: bad input; 130: interrupted.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { FAULTS, isFaultName, type FaultName } from '../impl/kernel/faults.ts';
 import { ToChoicesScheduler } from '../impl/sim/index.ts';
 import { execute } from '../properties/execute.ts';
-import { exploreWorkloadAsync, type ExploreResult, type FoundFailure } from '../properties/explore.ts';
+import { exploreWorkloadAsync, reductionOf, type ExploreResult, type FoundFailure, type Reduction } from '../properties/explore.ts';
 import { shrinkExplored } from '../properties/exploreShrink.ts';
 import { describeWorkload, workloadSize, type Workload } from '../properties/workload.ts';
 import { TraceError, loadTrace, loadWorkload, traceWorkload } from '../traces/load.ts';
@@ -15,7 +15,7 @@ import { parseDesigns } from './designs.ts';
 import { CliError, action } from './errors.ts';
 import { parseFaults } from './faults.ts';
 import { displayPath, ensureDir } from './files.ts';
-import { collect, intOption, irqCpuOption, workersOption } from './options.ts';
+import { collect, intOption, irqCpuOption } from './options.ts';
 import { exploreOnPool } from '../properties/explorePool.ts';
 
 interface ExploreCliOptions {
@@ -25,7 +25,7 @@ interface ExploreCliOptions {
   fault: string[];
   fixed?: boolean;
   lockdep: boolean;
-  reduction: boolean;
+  reduction: Reduction | false;
   maxSchedules?: number;
   seconds: number;
   json?: boolean;
@@ -47,11 +47,12 @@ export function registerExplore(program: Command): void {
     .option('--fault <name>', "switch a fault on (repeatable; replaces the trace's faults)", collect, [])
     .option('--fixed', 'switch every fault off: explore the workload on the fixed code (e.g. after a fix, to check the regression)')
     .option('--no-lockdep', 'turn potential-deadlock (lockdep) checking off')
-    .option('--no-reduction', 'turn the sleep-set reduction off (to measure what it saves)')
+    .addOption(new Option('--reduction <kind>', 'dpor: bounded DPOR with sleep sets; sleep: sleep sets alone; none: every schedule (to measure what they save)').choices(['dpor', 'sleep', 'none']).default('dpor'))
+    .option('--no-reduction', 'the same as --reduction none')
     .addOption(irqCpuOption('deliver each interrupt on any CPU that accepts it, or only on the first one (fewer schedules, and a weaker claim that says so)'))
     .option('--max-schedules <n>', 'budget: stop after this many runs (exit 4 when the bound is not complete)', intOption('--max-schedules', 1))
     .option('--seconds <n>', 'budget: stop after this long (exit 4 when the bound is not complete)', intOption('--seconds', 1, 86_400), 300)
-    .addOption(workersOption('each exploring a slice of the schedules (the verdict is the same for any number)'))
+    .option('--workers <n>', 'worker threads, each exploring a slice of the schedules with sleep sets (DPOR takes its backtracking points from runs a slice does not own, so it runs in one thread)', intOption('--workers', 1, 256), 1)
     .option('--shrink', 'after a failure: delete processes, threads, ops and background work while a schedule within the same bound still fails the same way, and save the smallest workload\'s failing schedule')
     .option('--shrink-seconds <n>', 'budget of --shrink (it keeps the smallest failing workload found so far)', intOption('--shrink-seconds', 1, 86_400), 120)
     .option('--json', 'print one JSON object instead of text')
@@ -107,6 +108,19 @@ function shellWord(x: string): string {
   return /^[\w./:@-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`;
 }
 
+/** How the header line names a reduction. */
+const REDUCTION_TEXT: Record<Reduction, string> = { dpor: 'bounded DPOR with sleep sets', sleep: 'sleep sets', none: 'none' };
+
+/** The reduction asked for (--no-reduction is --reduction none). */
+function reductionName(o: ExploreCliOptions): Reduction {
+  return o.reduction === false ? 'none' : o.reduction;
+}
+
+/** The reduction the search uses: slices on several workers use sleep sets (see --workers). */
+function reductionUsed(o: ExploreCliOptions): Reduction {
+  return reductionOf({ reduction: reductionName(o), ...(o.workers > 1 ? { shard: { index: 0, count: o.workers } } : {}) });
+}
+
 /** The command line that runs this search again (the saved trace's origin). */
 function originCommand(input: Input, o: ExploreCliOptions, shrink: boolean): string {
   return [
@@ -115,7 +129,8 @@ function originCommand(input: Input, o: ExploreCliOptions, shrink: boolean): str
     o.irqCpu === 'first' ? ' --irq-cpu first' : '',
     o.fixed === true ? ' --fixed' : input.faults.map((x) => ` --fault ${x}`).join(''),
     o.lockdep ? '' : ' --no-lockdep',
-    o.reduction ? '' : ' --no-reduction',
+    reductionName(o) === 'dpor' ? '' : ` --reduction ${reductionName(o)}`,
+    o.workers > 1 ? ` --workers ${o.workers}` : '',
     shrink ? ` --shrink --shrink-seconds ${o.shrinkSeconds}` : '',
   ].join('');
 }
@@ -149,7 +164,7 @@ async function shrinkFailure(
   const r = await shrinkExplored(input.workload, first, {
     faults: input.faults,
     lockdep: input.lockdep,
-    reduction: o.reduction,
+    reduction: reductionName(o),
     irqCpu: o.irqCpu,
     // a candidate gets a few times the runs the first failure took (at least 1,000)
     runsPerTry: Math.max(1000, 4 * runs),
@@ -182,7 +197,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     if (!o.json) process.stdout.write(`${s}\n`);
   };
   say(`explore ${input.source}: design ${input.workload.config.design}${input.faults.length ? `, faults: ${input.faults.join(', ')}` : ', no faults'}, ` +
-    `${within(K)}${o.reduction ? '' : ', no reduction'}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
+    `${within(K)}; reduction: ${REDUCTION_TEXT[reductionUsed(o)]}${o.workers > 1 ? ` on ${o.workers} workers` : ''}; budget ${o.maxSchedules !== undefined ? `${o.maxSchedules} runs / ` : ''}${o.seconds}s`);
   // (the workload's own schedule is not used: every schedule within the bound is)
   for (const line of describeWorkload(input.workload)) if (!line.startsWith('schedule:')) say(`  ${line}`);
 
@@ -209,7 +224,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
     faults: input.faults,
     lockdep: input.lockdep,
     preemptions: K,
-    reduction: o.reduction,
+    reduction: reductionName(o),
     irqCpu: o.irqCpu,
     ...(o.maxSchedules !== undefined ? { maxSchedules: o.maxSchedules } : {}),
   };
@@ -292,7 +307,7 @@ async function runExploreCommand(path: string | undefined, o: ExploreCliOptions)
       completedBound: result.completedBound,
       design: input.workload.config.design,
       faults: input.faults,
-      reduction: o.reduction,
+      reduction: reductionUsed(o),
       irqCpu: o.irqCpu,
       schedules: final?.schedules ?? 0,
       pruned: final?.pruned ?? 0,

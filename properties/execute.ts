@@ -44,6 +44,8 @@ export interface ExecuteOptions {
   readonly fairSteps?: number;
   /** Called with the machine before anything runs (explore records footprints through it). */
   readonly onMachine?: (m: Machine) => void;
+  /** Called with every slot event the code under test emits (the reduction's agreement bench digests them). */
+  readonly onSlotEvent?: (r: SlotEventRecord) => void;
   /** Called with the world once it is built (tests and debugging look inside through it). */
   readonly onWorld?: (world: World) => void;
 }
@@ -95,8 +97,9 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
     m.setObserver(races);
   }
   const listener =
-    refinement || races
+    refinement || races || opts.onSlotEvent
       ? (r: SlotEventRecord): void => {
+          opts.onSlotEvent?.(r);
           // the slot's name only for whoever keeps it (explore's footprints, race coverage): slot events are frequent
           if (races || m.recordingFootprints) {
             const slot = r.space === 'virtual' ? `v${r.slot}` : `p${r.slot.dev}:${r.slot.offset}`;

@@ -8,13 +8,14 @@
 // the run's step limit (the fair continuation that tells a livelock from a starving schedule) are not enumerated:
 // the claim is about the schedules within the step limit.
 //
-// Reduction: sleep sets (Godefroid, 1996) over the simulator's own step footprints (impl/sim/footprint.ts, which
-// states the data-race-freedom convention they rest on). Two steps of different CPUs are independent when neither
-// is global and they touch no lock, atomic, refcount, object or slot in common. A choice explored before a sibling
-// sleeps in the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one
-// already explored.
-// Sleep sets and a preemption bound do not combine naively (Coons, Musuvathi and McKinley, OOPSLA 2013): the
-// explored equivalent of a pruned schedule may need more preemptions than the bound, and was cut. So an explored
+// Reductions, over the simulator's own step footprints (impl/sim/footprint.ts, which states the data-race-freedom
+// convention they rest on): two steps of different CPUs are independent when neither is global and they touch no
+// lock, atomic, refcount, object or slot in common.
+//
+// Sleep sets (Godefroid, 1996; reduction 'sleep', and part of 'dpor'): a choice explored before a sibling sleeps in
+// the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one already
+// explored. Sleep sets and a preemption bound do not combine naively (Coons, Musuvathi and McKinley, OOPSLA 2013):
+// the explored equivalent of a pruned schedule may need more preemptions than the bound, and was cut. So an explored
 // choice a goes to sleep for a later sibling b only when moving a forward cannot add a preemption:
 //   (1) a is the next step of the CPU that stepped last (it costs nothing; taking b first cost one), or
 //   (2) after a its CPU cannot step, and a costs no more than b at this state.
@@ -24,6 +25,17 @@
 // changes no CPU's ability to step: a step that makes a CPU wait on a lock records that lock, one that puts a task
 // to sleep, finishes it or picks the next records what every task of its CPU waits for). So a·b·w·r needs no more
 // preemptions and was explored within the bound.
+//
+// Bounded DPOR (reduction 'dpor', the default): sleep sets alone still try every choice at every decision; dynamic
+// partial-order reduction (Flanagan and Godefroid, POPL 2005) tries only the first, and adds another choice at a
+// decision only when a run shows a race there (two dependent steps of different CPUs that the other order would
+// reverse). Under a preemption bound that misses schedules (Coons et al.: reversing a race where it happens may cost
+// a preemption the bound forbids), so each race also adds its choice, conservatively, at the last context switch
+// before it, where it costs nothing more (BPOR, which they prove sound; the start of the run counts as a switch).
+// Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
+// dporBacktrack for the details, and bench/explore-agreement.ts for the check that it reaches every outcome the
+// unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a sliced search
+// (ExploreOptions.shard) falls back to sleep sets.
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
 import { execute, type ExecutionFailure } from './execute.ts';
@@ -35,8 +47,12 @@ export type Runner = (scheduler: Scheduler, onMachine: (m: Machine) => void) => 
 export interface ExploreOptions {
   /** The preemption bound K. */
   readonly preemptions: number;
-  /** Sleep-set reduction (default true); off only to measure what it saves. */
-  readonly reduction?: boolean;
+  /**
+   * The reduction (default 'dpor'): bounded DPOR with sleep sets, sleep sets alone, or none (to measure what they
+   * save); true and false stand for the default and 'none'. A sharded search uses sleep sets ('dpor' finds its
+   * backtracking points in runs a slice may not own).
+   */
+  readonly reduction?: Reduction | boolean;
   /** Explore K = 0, 1, … K in turn (default), or only K (to count the failing schedules within K). */
   readonly iterate?: boolean;
   /** Stop at the first failing schedule (default) or count them all. */
@@ -62,6 +78,14 @@ export interface ExploreOptions {
   readonly irqCpu?: 'any' | 'first';
   /** With shards: the lowest bound at which another slice found a failure (no bound above it is started). */
   readonly failedBound?: () => number;
+}
+
+export type Reduction = 'dpor' | 'sleep' | 'none';
+
+/** The reduction an options object asks for. */
+export function reductionOf(opts: Pick<ExploreOptions, 'reduction' | 'shard'>): Reduction {
+  const r = opts.reduction === undefined || opts.reduction === true ? 'dpor' : opts.reduction === false ? 'none' : opts.reduction;
+  return r === 'dpor' && opts.shard !== undefined ? 'sleep' : r;
 }
 
 export interface ExploreProgress {
@@ -110,12 +134,16 @@ export interface ExploreResult {
 interface Choice {
   readonly id: string;
   readonly cpu: number;
+  /** An interrupt's delivery (a context switch on its CPU even when that CPU stepped last). */
+  readonly irq: boolean;
   /** 1 when taking it is a preemption. */
   readonly cost: number;
   /** What it touched, once it ran (null: unknown, treated as dependent on everything). */
   fp: Footprint | null;
   /** After it ran, its CPU could not step (known once the next decision was reached). */
   blocksCpu: boolean;
+  /** DPOR: added at the last context switch before a race (explored even if asleep, and puts nothing to sleep). */
+  conservative: boolean;
 }
 
 interface Sleeper {
@@ -131,9 +159,19 @@ interface Node {
   /** Preemptions made before this decision. */
   readonly cost: number;
   readonly sleep: readonly Sleeper[];
+  /** DPOR: every choice within the bound here, asleep or not (what it may add to todo); empty otherwise. */
+  readonly avail: readonly Choice[];
   cur: Choice;
   readonly todo: Choice[];
   readonly done: Choice[];
+}
+
+/** DPOR: a step that did not run within the path (its id, if it was a runnable at the path's end). */
+interface Pending {
+  readonly cpu: number;
+  readonly id: string | null;
+  /** An interrupt's delivery. */
+  readonly irq: boolean;
 }
 
 /** A run stopped because every way on is asleep or over the bound. */
@@ -143,11 +181,13 @@ class Pruned extends Error {}
 class ExploreScheduler implements Scheduler {
   readonly name = 'explore';
   machine: Machine | null = null;
+  /** When the run was pruned: the runnables left out only by the bound (DPOR treats them as pending steps). */
+  overBound: readonly Pending[] = [];
 
   constructor(
     private readonly path: Node[],
     private readonly bound: number,
-    private readonly reduction: boolean,
+    private readonly reduction: Reduction,
     private readonly irqFirstCpu: boolean,
   ) {}
 
@@ -167,8 +207,12 @@ class ExploreScheduler implements Scheduler {
     const lastCanStep = lastCpu >= 0 && canStep(runnable, lastCpu);
     if (parent !== null) parent.cur.blocksCpu = !lastCanStep;
     const cost = parent === null ? 0 : parent.cost + parent.cur.cost;
-    const sleep = parent !== null && this.reduction ? childSleep(parent) : [];
+    const sleep = parent !== null && this.reduction !== 'none' ? childSleep(parent) : [];
+    const dpor = this.reduction === 'dpor';
+    // DPOR keeps every choice within the bound, for the races a run shows (dporBacktrack) to add to todo
+    const avail: Choice[] = [];
     const choices: Choice[] = [];
+    const over: Choice[] = [];
     const irqs = this.irqFirstCpu ? new Set<string>() : null;
     for (const r of runnable) {
       if (irqs !== null && r.kind !== 'step') {
@@ -178,16 +222,24 @@ class ExploreScheduler implements Scheduler {
         irqs.add(irq);
       }
       const c = lastCanStep && !(r.kind === 'step' && r.cpu === lastCpu) ? 1 : 0;
-      if (cost + c > this.bound) continue;
+      const choice: Choice = { id: r.id, cpu: r.cpu, irq: r.kind !== 'step', cost: c, fp: null, blocksCpu: false, conservative: false };
+      if (cost + c > this.bound) {
+        if (dpor) over.push(choice);
+        continue;
+      }
+      if (dpor) avail.push(choice);
       if (sleep.some((s) => s.id === r.id)) continue;
-      const choice: Choice = { id: r.id, cpu: r.cpu, cost: c, fp: null, blocksCpu: false };
       // the step that costs nothing first: the schedule without preemptions comes first
-      if (c === 0) choices.unshift(choice);
-      else choices.push(choice);
+      if (c === 0) choices.unshift(dpor ? { ...choice } : choice);
+      else if (!dpor) choices.push(choice);
     }
     const first = choices.shift();
-    if (first === undefined) throw new Pruned();
-    path.push({ firstId: first.id, lastCanStep, cost, sleep, cur: first, todo: choices, done: [] });
+    if (first === undefined) {
+      this.overBound = over.map((c) => ({ cpu: c.cpu, id: c.id, irq: c.irq }));
+      throw new Pruned();
+    }
+    // DPOR: the other choices come only from the races a run shows (dporBacktrack)
+    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, cur: first, todo: dpor ? [] : choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }
@@ -204,11 +256,157 @@ function childSleep(parent: Node): Sleeper[] {
   if (b.fp === null) return out;
   for (const s of parent.sleep) if (independent(s.fp, b.fp)) out.push(s);
   for (const a of parent.done) {
-    if (a.fp === null) continue;
+    if (a.fp === null || a.conservative) continue;
     const free = (parent.lastCanStep && a.cost === 0) || (a.blocksCpu && a.cost <= b.cost);
     if (free && independent(a.fp, b.fp)) out.push({ id: a.id, fp: a.fp });
   }
   return out;
+}
+
+/**
+ * DPOR (Flanagan and Godefroid, POPL 2005) bounded as BPOR (Coons et al., OOPSLA 2013), after a run of the path.
+ * The threads DPOR reorders are the contexts that step: each CPU's tasks (one thread per CPU: its tasks take turns
+ * only when one sleeps, which the simulator decides, not the scheduler) and each interrupt's handler, from its
+ * delivery on. For each step j and each other thread v, the last step i of v that j depends on is a race (steps of
+ * one CPU always depend on each other: delivering an interrupt before or after a task's step is a choice of its own),
+ * so the decision before i also tries the next step of j's thread there (every choice, if that one is not available
+ * within the bound), and the decision at the last context switch before i tries it too, conservatively: reversing
+ * the race at i may cost a preemption the bound forbids, where switching at a switch the schedule makes anyway does
+ * not. No happens-before filter: a race through a chain of dependent steps only adds choices (more runs, never
+ * fewer). Steps that did not run within the path (left out by the bound where the run was pruned; after a failure
+ * or past the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
+ * Races of steps before `from0` (a prefix an earlier run shared, and whose races it added) are not looked at again.
+ */
+function dporBacktrack(path: Node[], pending: readonly Pending[], from0: number): void {
+  const n = path.length;
+  // threads, numbered in order of appearance: a CPU's tasks (key: the CPU), or an interrupt's handler (key: -1 - its
+  // sequence number; a pending delivery's: its id)
+  const threadIds = new Map<number | string, number>();
+  const cpuOf: number[] = [];
+  const threadOf = (key: number | string, cpu: number): number => {
+    let t = threadIds.get(key);
+    if (t === undefined) {
+      t = cpuOf.length;
+      threadIds.set(key, t);
+      cpuOf.push(cpu);
+    }
+    return t;
+  };
+  const thread = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const c = path[j]!.cur;
+    const irq = c.fp?.irq ?? -1;
+    thread[j] = threadOf(irq >= 0 ? -1 - irq : c.cpu, c.cpu);
+  }
+  const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
+  const threads = cpuOf.length;
+  // each thread's positions, in order, and the threads of each CPU
+  const at: number[][] = Array.from({ length: threads }, () => []);
+  for (let j = 0; j < n; j++) at[thread[j]!]!.push(j);
+  const onCpu = new Map<number, number[]>();
+  for (let t = 0; t < threads; t++) onCpu.set(cpuOf[t]!, [...(onCpu.get(cpuOf[t]!) ?? []), t]);
+  /** The first position after i with a step of thread p (n: none). */
+  const nextAfter = (i: number, p: number): number => {
+    const list = at[p]!;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! <= i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length ? list[lo]! : n;
+  };
+  // switchAt[i]: the last position <= i where another thread took over (0, the start of the run, counts as one)
+  const switchAt = new Int32Array(n);
+  for (let s = 1; s < n; s++) switchAt[s] = thread[s] !== thread[s - 1] ? s : switchAt[s - 1]!;
+  // (a race of thread p at i adds the same choices whichever of p's steps it is with: each pair once)
+  const raced = new Set<number>();
+  const race = (i: number, p: number, id: string | null): void => {
+    if (id === null) {
+      if (raced.has(i * threads + p)) return;
+      raced.add(i * threads + p);
+    }
+    // the choice at i that starts p's way to the racing step: p's next step after i, if it is available there
+    const k = nextAfter(i, p);
+    addChoice(path[i]!, id ?? (k < n ? path[k]!.cur.id : null), false);
+    if (i > 0) {
+      const s = switchAt[i - 1]!;
+      const ks = nextAfter(s - 1, p);
+      addChoice(path[s]!, id ?? (ks < n ? path[ks]!.cur.id : null), true);
+    }
+  };
+  // per thread: its last step, its last global step; per key: the threads that touched it and their last positions
+  const lastAny = new Int32Array(threads).fill(-1);
+  const lastGlobal = new Int32Array(threads).fill(-1);
+  const withGlobal: number[] = [];
+  const lastKey = new Map<number, number[]>();
+  // the last dependent step of each other thread, for one step (reset after it)
+  const cand = new Int32Array(threads).fill(-1);
+  const touched: number[] = [];
+  const candidate = (v: number, i: number): void => {
+    if (i < 0) return;
+    if (cand[v] === -1) touched.push(v);
+    if (i > cand[v]!) cand[v] = i;
+  };
+  for (let j = 0; j <= n; j++) {
+    // the steps run, then (at j = n) the ones left pending
+    const events: readonly { thread: number; fp: Footprint | null; id: string | null }[] =
+      j < from0 ? [] : j < n ? [{ thread: thread[j]!, fp: path[j]!.cur.fp, id: null }] : pending.map((e, x) => ({ thread: pendingThreads[x]!, fp: null, id: e.id }));
+    for (const e of events) {
+      if (e.fp === null || e.fp.global) {
+        for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
+      } else {
+        // steps of one CPU always depend on each other
+        for (const v of onCpu.get(cpuOf[e.thread]!)!) candidate(v, lastAny[v]!);
+        for (const v of withGlobal) candidate(v, lastGlobal[v]!);
+        for (const key of e.fp.keys) {
+          const pairs = lastKey.get(key);
+          if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
+        }
+      }
+      for (const v of touched) {
+        if (v !== e.thread) race(cand[v]!, e.thread, e.id);
+        cand[v] = -1;
+      }
+      touched.length = 0;
+    }
+    if (j === n) break;
+    const t = thread[j]!;
+    const fp = path[j]!.cur.fp;
+    lastAny[t] = j;
+    if (fp === null || fp.global) {
+      if (lastGlobal[t] === -1) withGlobal.push(t);
+      lastGlobal[t] = j;
+    } else {
+      for (const key of fp.keys) {
+        const pairs = lastKey.get(key);
+        if (pairs === undefined) lastKey.set(key, [t, j]);
+        else {
+          let x = 0;
+          while (x < pairs.length && pairs[x] !== t) x += 2;
+          if (x < pairs.length) pairs[x + 1] = j;
+          else pairs.push(t, j);
+        }
+      }
+    }
+  }
+}
+
+/** DPOR: the decision also tries this choice (every available choice when it is not available), unless it ran or will. */
+function addChoice(node: Node, id: string | null, conservative: boolean): void {
+  const one = id === null ? undefined : node.avail.find((a) => a.id === id);
+  for (const a of one !== undefined ? [one] : node.avail) {
+    if (node.cur.id === a.id || node.done.some((d) => d.id === a.id)) continue;
+    const queued = node.todo.find((t) => t.id === a.id);
+    if (queued !== undefined) {
+      if (conservative) queued.conservative = true;
+      continue;
+    }
+    // asleep: an equivalent schedule was explored, unless the bound made this choice necessary
+    if (!conservative && node.sleep.some((s) => s.id === a.id)) continue;
+    node.todo.push({ ...a, conservative });
+  }
 }
 
 /** How many decisions of the path take a choice other than their first: the depth of its subtree in the tree of subtrees. */
@@ -277,11 +475,14 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
   let first: FoundFailure | null = null;
   let completedBound = -1;
   const shard = opts.shard;
+  const reduction = reductionOf(opts);
   for (let k = opts.iterate === false ? K : 0; k <= K; k++) {
     if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
     const stats: BoundStats = { bound: k, schedules: 0, pruned: 0, failing: 0 };
     bounds.push(stats);
     const path: Node[] = [];
+    // the position of the decision the last backtrack changed (everything before it ran before, the same way)
+    let changedAt = 0;
     // sharded: subtrees dealt so far; whether the next run is this slice's to count, or skipped
     let dealt = 0;
     let skip = false;
@@ -305,8 +506,9 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
         return { status: 'cut', completedBound, bounds, runs, first, failingKinds };
       }
       if (opts.failedBound !== undefined && opts.failedBound() < k) return { status: 'stopped', completedBound, bounds, runs, first, failingKinds };
-      const sched = new ExploreScheduler(path, k, opts.reduction ?? true, opts.irqCpu === 'first');
+      const sched = new ExploreScheduler(path, k, reduction, opts.irqCpu === 'first');
       runs++;
+      let pending: readonly Pending[] = [];
       try {
         const res = run(sched, (m) => {
           m.recordFootprints();
@@ -315,6 +517,7 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
         const last = path[path.length - 1];
         // the last decision's step ran: its footprint, unless the fair continuation ran steps after it
         if (last !== undefined && last.cur.fp === null && res.schedule.length === path.length) last.cur.fp = sched.machine?.lastFootprint ?? null;
+        if (res.failure !== null || res.schedule.length > path.length) pending = Array.from({ length: sched.machine?.cpus ?? 0 }, (_, cpu) => ({ cpu, id: null, irq: false }));
         // (a slice runs the first schedule of a subtree another owns to find the subtrees inside; the owner counts it)
         if (mine) {
           stats.schedules++;
@@ -331,10 +534,13 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
       } catch (err) {
         if (!(err instanceof Pruned)) throw err;
         if (mine) stats.pruned++;
+        pending = sched.overBound;
       }
+      if (reduction === 'dpor') dporBacktrack(path, pending, changedAt);
       opts.onProgress?.({ bound: k, schedules: stats.schedules, pruned: stats.pruned, failing: stats.failing });
       yield;
       if (!backtrack(path)) break;
+      changedAt = path.length - 1;
       skip = deal();
     }
     completedBound = k;

@@ -1,9 +1,9 @@
 // The explore benchmark (BENCHMARKS.md): for every fault of the catalogue, its committed regression's workload or
 // the workload a fixed-seed hunt shrinks; explore finds the failure within the bound, proves the fixed code clean
-// within it, and what the sleep sets save.
+// within it, and what the reductions (bounded DPOR, the default; sleep sets alone) save.
 import { FAULT_NAMES, faultSpec, type FaultName } from '../impl/kernel/faults.ts';
 import { loadTrace, traceWorkload } from '../traces/load.ts';
-import { exploreWorkload, type ExploreResult } from './explore.ts';
+import { exploreWorkload, type ExploreResult, type Reduction } from './explore.ts';
 import { hunt } from './hunt.ts';
 import type { Workload } from './workload.ts';
 import { existsSync } from 'node:fs';
@@ -42,6 +42,7 @@ export interface ExploreBenchRow {
   readonly cpus: number;
   readonly found: ExploreRun | null;
   readonly fixed: ExploreRun | null;
+  readonly fixedSleep: ExploreRun | null;
   readonly fixedNoReduction: ExploreRun | null;
 }
 
@@ -56,7 +57,7 @@ async function workloadFor(fault: FaultName, seed: number): Promise<{ w: Workloa
   return { w: r.failure.workload, lockdep: true, source: 'hunt', steps: r.failure.execution.steps };
 }
 
-function timed(o: ExploreBenchOptions, w: Workload, faults: readonly FaultName[], lockdep: boolean, reduction: boolean): ExploreRun {
+function timed(o: ExploreBenchOptions, w: Workload, faults: readonly FaultName[], lockdep: boolean, reduction: Reduction): ExploreRun {
   const t0 = performance.now();
   const r = exploreWorkload(w, { faults, lockdep, preemptions: o.preemptions, reduction, irqCpu: o.irqCpu, stop: () => performance.now() - t0 > o.seconds * 1000 });
   const last = r.bounds[r.bounds.length - 1]!;
@@ -78,7 +79,7 @@ export async function runExploreBench(o: ExploreBenchOptions): Promise<ExploreBe
     o.onFault?.(fault);
     const src = await workloadFor(fault, o.seed);
     if (src === null) {
-      rows.push({ fault, source: null, steps: 0, cpus: 0, found: null, fixed: null, fixedNoReduction: null });
+      rows.push({ fault, source: null, steps: 0, cpus: 0, found: null, fixed: null, fixedSleep: null, fixedNoReduction: null });
       continue;
     }
     rows.push({
@@ -86,9 +87,10 @@ export async function runExploreBench(o: ExploreBenchOptions): Promise<ExploreBe
       source: src.source,
       steps: src.steps,
       cpus: src.w.config.cpus,
-      found: timed(o, src.w, [fault], src.lockdep, true),
-      fixed: timed(o, src.w, [], src.lockdep, true),
-      fixedNoReduction: timed(o, src.w, [], src.lockdep, false),
+      found: timed(o, src.w, [fault], src.lockdep, 'dpor'),
+      fixed: timed(o, src.w, [], src.lockdep, 'dpor'),
+      fixedSleep: timed(o, src.w, [], src.lockdep, 'sleep'),
+      fixedNoReduction: timed(o, src.w, [], src.lockdep, 'none'),
     });
   }
   return rows;

@@ -1,7 +1,10 @@
-// explore: iterative context bounding with sleep sets, on textbook programs whose answers are known by hand.
+// explore: iterative context bounding with each reduction (bounded DPOR, sleep sets, none), on textbook programs whose
+// answers are known by hand.
 import { describe, expect, it } from 'vitest';
-import { Machine, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
-import { explore, type Runner } from '../../properties/explore.ts';
+import { Machine, atomic_add, atomic_inc, atomic_set, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
+import { explore, type Reduction, type Runner } from '../../properties/explore.ts';
+
+const REDUCTIONS: readonly Reduction[] = ['dpor', 'sleep', 'none'];
 
 /** A runner for a hand-written machine: `setup` spawns the tasks on a fresh machine. */
 function runner(cpus: number, setup: (m: Machine) => void): Runner {
@@ -66,20 +69,49 @@ const independentLocks = runner(2, (m) => {
   }
 });
 
+/**
+ * Two tasks whose only conflict is their last step: the reader fails when its last step runs before the writer's.
+ * Without preemptions that happens only when the reader starts first, so bounded DPOR must reverse the race at the
+ * start of the run (the last context switch before it), where it costs nothing, not where the race is, where it
+ * costs a preemption. The reader is on either CPU, so that the search meets the race whichever task it starts first.
+ */
+const startOrder = (readerCpu: number): Runner =>
+  runner(2, (m) => {
+    const shared = m.atomic('S', 0);
+    const own = [m.atomic('W', 0), m.atomic('R', 0)] as const;
+    m.spawn(1 - readerCpu, 'writer', function* () {
+      yield* atomic_inc(m, own[0]);
+      yield* atomic_set(m, shared, 1);
+    });
+    m.spawn(readerCpu, 'reader', function* () {
+      yield* atomic_inc(m, own[1]);
+      if ((yield* atomic_add(m, shared, 0)) === 0) m.fail('bug', 'the reader read S before the writer set it');
+    });
+  });
+
 describe('explore', () => {
-  it('a two-task lock-order inversion needs exactly one preemption', () => {
-    const k0 = explore(inversion, { preemptions: 0 });
+  it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
+    const k0 = explore(inversion, { preemptions: 0, reduction });
     expect(k0.status).toBe('complete');
     expect(k0.first).toBeNull();
-    const k1 = explore(inversion, { preemptions: 1 });
+    const k1 = explore(inversion, { preemptions: 1, reduction });
     expect(k1.status).toBe('failure');
     expect(k1.first!.failure.kind).toBe('deadlock');
     expect(k1.first!.preemptions).toBe(1);
     expect(k1.first!.bound).toBe(1);
   });
 
+  it.each(REDUCTIONS)('a race reversed at no cost where the schedule switches anyway is found without preemptions (%s)', (reduction) => {
+    for (const readerCpu of [0, 1]) {
+      const r = explore(startOrder(readerCpu), { preemptions: 0, reduction });
+      expect(r.status).toBe('failure');
+      expect(r.first!.preemptions).toBe(0);
+      expect(r.first!.failure.message).toBe('the reader read S before the writer set it');
+    }
+  });
+
   it('a three-task bug needing two preemptions is not found at K = 1 and is found at K = 2', () => {
-    for (const reduction of [true, false]) {
+    for (const reduction of REDUCTIONS) {
       const k1 = explore(threeTasks, { preemptions: 1, reduction });
       expect(k1.status).toBe('complete');
       expect(k1.completedBound).toBe(1);
@@ -100,13 +132,16 @@ describe('explore', () => {
     expect(s.status).toBe('cut');
   });
 
-  it('sleep sets prune equivalent interleavings of independent steps, and the counts are deterministic', () => {
-    const full = explore(independentLocks, { preemptions: 2, reduction: false });
-    const reduced = explore(independentLocks, { preemptions: 2 });
-    expect(full.status).toBe('complete');
-    expect(reduced.status).toBe('complete');
-    expect(reduced.bounds[2]!.schedules).toBeLessThan(full.bounds[2]!.schedules);
-    expect(explore(independentLocks, { preemptions: 2 })).toEqual(reduced);
+  it('the reductions prune equivalent interleavings of independent steps, and the counts are deterministic', () => {
+    const full = explore(independentLocks, { preemptions: 2, reduction: 'none' });
+    const sleep = explore(independentLocks, { preemptions: 2, reduction: 'sleep' });
+    const dpor = explore(independentLocks, { preemptions: 2 });
+    for (const r of [full, sleep, dpor]) expect(r.status).toBe('complete');
+    expect(sleep.bounds[2]!.schedules).toBeLessThan(full.bounds[2]!.schedules);
+    // no two steps of different CPUs conflict: one schedule stands for all of them
+    expect(dpor.bounds.map((b) => b.schedules)).toEqual([1, 1, 1]);
+    expect(explore(independentLocks, { preemptions: 2 })).toEqual(dpor);
+    expect(explore(independentLocks, { preemptions: 2, reduction: 'sleep' })).toEqual(sleep);
   });
 
   it('counts the failing schedules within a bound', () => {
@@ -120,7 +155,8 @@ describe('explore', () => {
 
   it('slices of a sharded search together run every schedule of the whole search, each exactly once', () => {
     for (const prog of [threeTasks, independentLocks, inversion]) {
-      const whole = explore(prog, { preemptions: 2, iterate: false, stopAtFailure: false });
+      // (slices use sleep sets: DPOR's backtracking points come from runs a slice may not own)
+      const whole = explore(prog, { preemptions: 2, iterate: false, stopAtFailure: false, reduction: 'sleep' });
       for (const count of [2, 3]) {
         const slices = Array.from({ length: count }, (_, index) => explore(prog, { preemptions: 2, iterate: false, stopAtFailure: false, shard: { index, count } }));
         const sum = (f: (r: (typeof slices)[number]) => number): number => slices.reduce((n, r) => n + f(r), 0);

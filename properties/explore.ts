@@ -10,7 +10,7 @@
 //
 // Reductions, over the simulator's own step footprints (impl/sim/footprint.ts, which states the data-race-freedom
 // convention they rest on): two steps of different CPUs are independent when neither is global and they touch no
-// lock, atomic, refcount, object or slot in common.
+// lock, atomic, refcount, object, slot or pending interrupt in common.
 //
 // Sleep sets (Godefroid, 1996; reduction 'sleep', and part of 'dpor'): a choice explored before a sibling sleeps in
 // the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one already
@@ -28,8 +28,8 @@
 //
 // Bounded DPOR (reduction 'dpor', the default): sleep sets alone still try every choice at every decision; dynamic
 // partial-order reduction (Flanagan and Godefroid, POPL 2005) tries only the first, and adds another choice at a
-// decision only when a run shows a race there (two dependent steps of different CPUs that the other order would
-// reverse). Under a preemption bound that misses schedules (Coons et al.: reversing a race where it happens may cost
+// decision only when a run shows a race there (two dependent steps of different threads, which the other order
+// would reverse; a thread is a CPU's tasks or one interrupt's handler). Under a preemption bound that misses schedules (Coons et al.: reversing a race where it happens may cost
 // a preemption the bound forbids), so each race also adds its choice, conservatively, at the last context switch
 // before it, where it costs nothing more (BPOR, which they prove sound; the start of the run counts as a switch).
 // Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
@@ -134,7 +134,7 @@ export interface ExploreResult {
 interface Choice {
   readonly id: string;
   readonly cpu: number;
-  /** An interrupt's delivery (a context switch on its CPU even when that CPU stepped last). */
+  /** An interrupt's delivery (the first step of a thread of its own, for DPOR). */
   readonly irq: boolean;
   /** 1 when taking it is a preemption. */
   readonly cost: number;

@@ -62,12 +62,19 @@ describe('vswap-check explore', () => {
     const a = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--out', join(dir, 'clean'));
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/no failure in every schedule with <= 1 preemption \(\d+ schedules, \d+ pruned, [\d.]+ s;/);
-    const runs = ['1', '1', '2'].map((w) => JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--workers', w, '--json', '--out', join(dir, 'clean')).stdout));
-    expect(runs[0].status).toBe('complete');
-    expect(runs[0].completedBound).toBe(1);
-    // the same counts twice, and on two worker threads (each exploring a slice)
+    expect(a.stdout).toMatch(/reduction: bounded DPOR with sleep sets;/);
+    const runs = [['1', 'dpor'], ['1', 'dpor'], ['1', 'sleep'], ['2', 'dpor']].map(([w, r]) =>
+      JSON.parse(vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--workers', w!, '--reduction', r!, '--json', '--out', join(dir, 'clean')).stdout),
+    );
+    for (const r of runs) {
+      expect(r.status).toBe('complete');
+      expect(r.completedBound).toBe(1);
+    }
+    // the same counts twice; on two worker threads (each exploring a slice) the search uses sleep sets, with the
+    // counts of sleep sets on one
     expect(runs[1].perBound).toEqual(runs[0].perBound);
-    expect(runs[2].perBound).toEqual(runs[0].perBound);
+    expect(runs[3].reduction).toBe('sleep');
+    expect(runs[3].perBound).toEqual(runs[2].perBound);
   });
 
   it('a budget that cuts the search short exits 4 and claims no bound it did not finish', () => {
@@ -88,6 +95,7 @@ describe('vswap-check explore', () => {
       [['explore'], /a trace or --workload FILE/],
       [['explore', DOUBLE_FREE, '--workload', extra], /a trace or --workload FILE/],
       [['explore', DOUBLE_FREE, '--design', 'ste'], /fault double-free exists only in design v6/],
+      [['explore', DOUBLE_FREE, '--reduction', 'partial'], /--reduction.*'partial' is invalid/],
     ];
     for (const [args, msg] of cases) {
       const r = vswapCheck(...args);

@@ -26,14 +26,19 @@ export interface AuditResult {
 
 /**
  * Runs `w` (fault-free, its own schedule), then swaps up to `maxPairs` adjacent independent step pairs spread over
- * the run, the first at `offset` (mod the spacing), each in a run of its own.
+ * the run, the first at `offset` (mod the spacing), each in a run of its own. With `deliveries`, only pairs in which
+ * one step is an interrupt's delivery (a few in a run, so a spread of all pairs seldom picks one).
  */
-export function auditSwaps(w: Workload, maxPairs: number, offset = 0): AuditResult {
+export function auditSwaps(w: Workload, maxPairs: number, offset = 0, deliveries = false): AuditResult {
   const fps: Footprint[] = [];
   const base = execute(w, { faults: [], keepLog: true, onMachine: (m) => m.recordFootprints(fps) });
   const want = stepsPerContext(base.log, base);
   const candidates: number[] = [];
-  for (let i = 0; i + 1 < fps.length; i++) if (independent(fps[i]!, fps[i + 1]!)) candidates.push(i);
+  const delivery = (i: number): boolean => /^(soft)?irq:/.test(base.schedule[i]!);
+  for (let i = 0; i + 1 < fps.length; i++) {
+    if (deliveries && !delivery(i) && !delivery(i + 1)) continue;
+    if (independent(fps[i]!, fps[i + 1]!)) candidates.push(i);
+  }
   const stride = Math.max(1, Math.floor(candidates.length / maxPairs));
   const mismatches: string[] = [];
   let pairs = 0;

@@ -17,4 +17,11 @@ describe('step footprints', () => {
       expect(auditSwaps(w, 24, offset).mismatches).toEqual([]);
     },
   );
+
+  test.prop([workloadArb(DEFAULT_BOUNDS), fc.nat()], { numRuns: Math.max(10, Math.ceil(RUNS / 4)) })(
+    "an interrupt's delivery called independent of the step next to it commutes with it",
+    (w, offset) => {
+      expect(auditSwaps(w, 12, offset, true).mismatches).toEqual([]);
+    },
+  );
 });

@@ -4,11 +4,13 @@
 // atomic; shared data is read or written either under a simulated lock the context holds, or at a bare scheduling
 // point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
 // both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
-// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point, an interrupt's delivery,
-// RCU, wait_event and schedule_timeout, and whatever hands out ids (allocation, creating a primitive, raising an
-// interrupt, spawning), since ids are order-dependent. A step that changes whether its CPU can step (it waits for a
-// lock, puts its task to sleep, finishes it, or picks the next task) also records what each task there waits for.
-// A step is recorded only while a Machine records footprints; otherwise every hook is one null check.
+// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point, call_rcu and
+// synchronize_rcu, wait_event and schedule_timeout, and whatever hands out ids (allocation, creating a primitive,
+// raising an interrupt, spawning), since ids are order-dependent. An interrupt's delivery touches the interrupt (its
+// irqKey, also recorded by the step that ended an RCU callback's grace period) and its CPU. A step that changes
+// whether its CPU can step (it waits for a lock, puts its task to sleep, finishes it, or picks the next task) also
+// records what each task there waits for. A step is recorded only while a Machine records footprints; otherwise
+// every hook is one null check.
 
 /** The step depends on everything. */
 export const GLOBAL = -1;

@@ -4,9 +4,10 @@ import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import { cpuKey } from './footprint.ts';
 
-// Footprints: entering or leaving a read-side section only renumbers readers and may end a grace period, and
-// everything that can tell (call_rcu, synchronize_rcu and its wait, a callback's delivery) is a global step; so
-// rcu_read_lock and rcu_read_unlock touch only their CPU. (What the section reads is at points of its own.)
+// Footprints: entering or leaving a read-side section only renumbers readers and may end a grace period; what can
+// tell (call_rcu, synchronize_rcu and its wait) is a global step, and a step that ends a callback's grace period
+// records the callback's interrupt key, which its delivery touches too (runnables.ts); so rcu_read_lock and
+// rcu_read_unlock touch only their CPU. (What the section reads is at points of its own.)
 
 // rcu_read_lock
 export function* rcu_read_lock(m: Machine): Task {

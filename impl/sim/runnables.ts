@@ -1,6 +1,7 @@
 // What can happen next: a step of each CPU that can make progress, and every deliverable interrupt.
 import { Engine } from './engine.ts';
 import { RunnableRec, type CpuState, type PendingIrq } from './state.ts';
+import { irqKey } from './footprint.ts';
 
 /** Fills `out` (reused between steps) with the runnables, sorted by id. */
 export function collectRunnables(e: Engine, out: RunnableRec[]): void {
@@ -88,6 +89,8 @@ function promoteRcuCallbacks(e: Engine): void {
   if (n === 0) return;
   for (const cb of e.rcuWaiting.splice(0, n)) {
     const seq = e.irqSeq++;
+    // the step that ended the grace period enabled the callback's delivery: they depend on each other
+    if (e.fp !== null) e.fp.add(irqKey(seq));
     const name = `rcu:${cb.what}`;
     addPending(e, { seq, name, key: pendingKey('softirq', name, seq), kind: 'softirq', fn: cb.fn, target: cb.cpu, rcu: cb, runnables: [] });
   }

@@ -32,13 +32,10 @@ export function stepOnce(e: Engine, r: RunnableRec): void {
 function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   const irq = r.irq!;
   // the delivery takes the interrupt off the pending list (for every CPU) and changes only this CPU's state; the
-  // handler's steps record what they touch. An RCU callback's is global (it can tell where grace periods ended, see
-  // rcu.ts).
-  if (irq.rcu !== null) e.touch(GLOBAL);
-  else {
-    e.touch(irqKey(irq.seq));
-    e.touch(cpuKey(cpu.id));
-  }
+  // handler's steps record what they touch (raising an interrupt is a global step; the one that ended an RCU
+  // callback's grace period recorded the same interrupt key)
+  e.touch(irqKey(irq.seq));
+  e.touch(cpuKey(cpu.id));
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
   ctx.savedIrqsOn = cpu.irqsOn;

@@ -33,12 +33,13 @@
 // a preemption the bound forbids), so each race also adds its choice, conservatively, at the last context switch
 // before it, where it costs nothing more (BPOR, which they prove sound; the start of the run counts as a switch).
 // Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
-// dporBacktrack for the details, and bench/explore-agreement.ts for the check that it reaches every outcome the
-// unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a sliced search
-// (ExploreOptions.shard) falls back to sleep sets.
+// dporBacktrack (exploreDpor.ts) for the details, and bench/explore-agreement.ts for the check that it reaches every
+// outcome the unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a
+// sliced search (ExploreOptions.shard) falls back to sleep sets.
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
 import { execute, type ExecutionFailure } from './execute.ts';
+import { dporBacktrack } from './exploreDpor.ts';
 import type { Workload } from './workload.ts';
 
 /** One run under the given scheduler; `onMachine` must be called with the machine before it runs. */
@@ -131,7 +132,8 @@ export interface ExploreResult {
   readonly failingKinds: Readonly<Record<string, number>>;
 }
 
-interface Choice {
+/** A choice at a decision of the search tree. */
+export interface Choice {
   readonly id: string;
   readonly cpu: number;
   /** An interrupt's delivery (the first step of a thread of its own, for DPOR). */
@@ -146,12 +148,13 @@ interface Choice {
   conservative: boolean;
 }
 
-interface Sleeper {
+export interface Sleeper {
   readonly id: string;
   readonly fp: Footprint;
 }
 
-interface Node {
+/** A decision of the search tree: the choice taken now, those left to take, those taken before. */
+export interface Node {
   /** The choice taken first (the one without a preemption, if any). */
   readonly firstId: string;
   /** The CPU that stepped last can step again (so any other choice is a preemption). */
@@ -167,7 +170,7 @@ interface Node {
 }
 
 /** DPOR: a step that did not run within the path (its id, if it was a runnable at the path's end). */
-interface Pending {
+export interface Pending {
   readonly cpu: number;
   readonly id: string | null;
   /** An interrupt's delivery. */
@@ -230,15 +233,17 @@ class ExploreScheduler implements Scheduler {
       if (dpor) avail.push(choice);
       if (sleep.some((s) => s.id === r.id)) continue;
       // the step that costs nothing first: the schedule without preemptions comes first
-      if (c === 0) choices.unshift(dpor ? { ...choice } : choice);
-      else if (!dpor) choices.push(choice);
+      if (c === 0) choices.unshift(choice);
+      else choices.push(choice);
     }
-    const first = choices.shift();
-    if (first === undefined) {
-      this.overBound = over.map((c) => ({ cpu: c.cpu, id: c.id, irq: c.irq }));
+    const taken = choices.shift();
+    if (taken === undefined) {
+      this.overBound = over;
       throw new Pruned();
     }
-    // DPOR: the other choices come only from the races a run shows (dporBacktrack)
+    // DPOR: avail keeps the choices as they were offered (the one taken is a copy), and the other choices come only
+    // from the races a run shows (dporBacktrack)
+    const first = dpor ? { ...taken } : taken;
     path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, cur: first, todo: dpor ? [] : choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
@@ -261,152 +266,6 @@ function childSleep(parent: Node): Sleeper[] {
     if (free && independent(a.fp, b.fp)) out.push({ id: a.id, fp: a.fp });
   }
   return out;
-}
-
-/**
- * DPOR (Flanagan and Godefroid, POPL 2005) bounded as BPOR (Coons et al., OOPSLA 2013), after a run of the path.
- * The threads DPOR reorders are the contexts that step: each CPU's tasks (one thread per CPU: its tasks take turns
- * only when one sleeps, which the simulator decides, not the scheduler) and each interrupt's handler, from its
- * delivery on. For each step j and each other thread v, the last step i of v that j depends on is a race (steps of
- * one CPU always depend on each other: delivering an interrupt before or after a task's step is a choice of its own),
- * so the decision before i also tries the next step of j's thread there (every choice, if that one is not available
- * within the bound), and the decision at the last context switch before i tries it too, conservatively: reversing
- * the race at i may cost a preemption the bound forbids, where switching at a switch the schedule makes anyway does
- * not. No happens-before filter: a race through a chain of dependent steps only adds choices (more runs, never
- * fewer). Steps that did not run within the path (left out by the bound where the run was pruned; after a failure
- * or past the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
- * Races of steps before `from0` (a prefix an earlier run shared, and whose races it added) are not looked at again.
- */
-function dporBacktrack(path: Node[], pending: readonly Pending[], from0: number): void {
-  const n = path.length;
-  // threads, numbered in order of appearance: a CPU's tasks (key: the CPU), or an interrupt's handler (key: -1 - its
-  // sequence number; a pending delivery's: its id)
-  const threadIds = new Map<number | string, number>();
-  const cpuOf: number[] = [];
-  const threadOf = (key: number | string, cpu: number): number => {
-    let t = threadIds.get(key);
-    if (t === undefined) {
-      t = cpuOf.length;
-      threadIds.set(key, t);
-      cpuOf.push(cpu);
-    }
-    return t;
-  };
-  const thread = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const c = path[j]!.cur;
-    const irq = c.fp?.irq ?? -1;
-    thread[j] = threadOf(irq >= 0 ? -1 - irq : c.cpu, c.cpu);
-  }
-  const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
-  const threads = cpuOf.length;
-  // each thread's positions, in order, and the threads of each CPU
-  const at: number[][] = Array.from({ length: threads }, () => []);
-  for (let j = 0; j < n; j++) at[thread[j]!]!.push(j);
-  const onCpu = new Map<number, number[]>();
-  for (let t = 0; t < threads; t++) onCpu.set(cpuOf[t]!, [...(onCpu.get(cpuOf[t]!) ?? []), t]);
-  /** The first position after i with a step of thread p (n: none). */
-  const nextAfter = (i: number, p: number): number => {
-    const list = at[p]!;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! <= i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < list.length ? list[lo]! : n;
-  };
-  // switchAt[i]: the last position <= i where another thread took over (0, the start of the run, counts as one)
-  const switchAt = new Int32Array(n);
-  for (let s = 1; s < n; s++) switchAt[s] = thread[s] !== thread[s - 1] ? s : switchAt[s - 1]!;
-  // (a race of thread p at i adds the same choices whichever of p's steps it is with: each pair once)
-  const raced = new Set<number>();
-  const race = (i: number, p: number, id: string | null): void => {
-    if (id === null) {
-      if (raced.has(i * threads + p)) return;
-      raced.add(i * threads + p);
-    }
-    // the choice at i that starts p's way to the racing step: p's next step after i, if it is available there
-    const k = nextAfter(i, p);
-    addChoice(path[i]!, id ?? (k < n ? path[k]!.cur.id : null), false);
-    if (i > 0) {
-      const s = switchAt[i - 1]!;
-      const ks = nextAfter(s - 1, p);
-      addChoice(path[s]!, id ?? (ks < n ? path[ks]!.cur.id : null), true);
-    }
-  };
-  // per thread: its last step, its last global step; per key: the threads that touched it and their last positions
-  const lastAny = new Int32Array(threads).fill(-1);
-  const lastGlobal = new Int32Array(threads).fill(-1);
-  const withGlobal: number[] = [];
-  const lastKey = new Map<number, number[]>();
-  // the last dependent step of each other thread, for one step (reset after it)
-  const cand = new Int32Array(threads).fill(-1);
-  const touched: number[] = [];
-  const candidate = (v: number, i: number): void => {
-    if (i < 0) return;
-    if (cand[v] === -1) touched.push(v);
-    if (i > cand[v]!) cand[v] = i;
-  };
-  for (let j = 0; j <= n; j++) {
-    // the steps run, then (at j = n) the ones left pending
-    const events: readonly { thread: number; fp: Footprint | null; id: string | null }[] =
-      j < from0 ? [] : j < n ? [{ thread: thread[j]!, fp: path[j]!.cur.fp, id: null }] : pending.map((e, x) => ({ thread: pendingThreads[x]!, fp: null, id: e.id }));
-    for (const e of events) {
-      if (e.fp === null || e.fp.global) {
-        for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
-      } else {
-        // steps of one CPU always depend on each other
-        for (const v of onCpu.get(cpuOf[e.thread]!)!) candidate(v, lastAny[v]!);
-        for (const v of withGlobal) candidate(v, lastGlobal[v]!);
-        for (const key of e.fp.keys) {
-          const pairs = lastKey.get(key);
-          if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
-        }
-      }
-      for (const v of touched) {
-        if (v !== e.thread) race(cand[v]!, e.thread, e.id);
-        cand[v] = -1;
-      }
-      touched.length = 0;
-    }
-    if (j === n) break;
-    const t = thread[j]!;
-    const fp = path[j]!.cur.fp;
-    lastAny[t] = j;
-    if (fp === null || fp.global) {
-      if (lastGlobal[t] === -1) withGlobal.push(t);
-      lastGlobal[t] = j;
-    } else {
-      for (const key of fp.keys) {
-        const pairs = lastKey.get(key);
-        if (pairs === undefined) lastKey.set(key, [t, j]);
-        else {
-          let x = 0;
-          while (x < pairs.length && pairs[x] !== t) x += 2;
-          if (x < pairs.length) pairs[x + 1] = j;
-          else pairs.push(t, j);
-        }
-      }
-    }
-  }
-}
-
-/** DPOR: the decision also tries this choice (every available choice when it is not available), unless it ran or will. */
-function addChoice(node: Node, id: string | null, conservative: boolean): void {
-  const one = id === null ? undefined : node.avail.find((a) => a.id === id);
-  for (const a of one !== undefined ? [one] : node.avail) {
-    if (node.cur.id === a.id || node.done.some((d) => d.id === a.id)) continue;
-    const queued = node.todo.find((t) => t.id === a.id);
-    if (queued !== undefined) {
-      if (conservative) queued.conservative = true;
-      continue;
-    }
-    // asleep: an equivalent schedule was explored, unless the bound made this choice necessary
-    if (!conservative && node.sleep.some((s) => s.id === a.id)) continue;
-    node.todo.push({ ...a, conservative });
-  }
 }
 
 /** How many decisions of the path take a choice other than their first: the depth of its subtree in the tree of subtrees. */

@@ -10,7 +10,8 @@
 //
 // Reductions, over the simulator's own step footprints (impl/sim/footprint.ts, which states the data-race-freedom
 // convention they rest on): two steps of different CPUs are independent when neither is global and they touch no
-// lock, atomic, refcount, object, slot or pending interrupt in common.
+// lock, atomic, refcount, object, slot or pending interrupt in common; so are an atomic delivery (an interrupt whose
+// handler ran to its end in one step) and a step of its own CPU that leaves the CPU's interrupt state alone.
 //
 // Sleep sets (Godefroid, 1996; reduction 'sleep', and part of 'dpor'): a choice explored before a sibling sleeps in
 // the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one already
@@ -19,12 +20,13 @@
 // choice a goes to sleep for a later sibling b only when moving a forward cannot add a preemption:
 //   (1) a is the next step of the CPU that stepped last (it costs nothing; taking b first cost one), or
 //   (2) after a its CPU cannot step, and a costs no more than b at this state.
-// Proof sketch: a pruned schedule b·w·a·r (w independent of a, none of it on a's CPU) is equivalent to a·b·w·r. Both
+// Proof sketch: a pruned schedule b·w·a·r (w independent of a) is equivalent to a·b·w·r. Both
 // pay the same inside w and r; at the junctions, a·b·w·r pays for a, for b after a (nothing in case 2; at most one in
 // case 1, where b·w·a·r paid one for b) and for r's first step after w (at most what b·w·a·r paid for a, since a
 // changes no CPU's ability to step: a step that makes a CPU wait on a lock records that lock, one that puts a task
-// to sleep, finishes it or picks the next records what every task of its CPU waits for). So a·b·w·r needs no more
-// preemptions and was explored within the bound.
+// to sleep, finishes it or picks the next records what every task of its CPU waits for; where w ends with an atomic
+// delivery on a's CPU, after which a was free, r's first step pays what it paid after a, and a·b·w·r saved b's one).
+// So a·b·w·r needs no more preemptions and was explored within the bound.
 //
 // Bounded DPOR (reduction 'dpor', the default): sleep sets alone still try every choice at every decision; dynamic
 // partial-order reduction (Flanagan and Godefroid, POPL 2005) tries only the first, and adds another choice at a

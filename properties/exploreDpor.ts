@@ -1,6 +1,6 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
-import type { Footprint } from '../impl/sim/index.ts';
+import { cpuKey, type Footprint } from '../impl/sim/index.ts';
 import type { Node, Pending } from './explore.ts';
 
 /**
@@ -8,7 +8,8 @@ import type { Node, Pending } from './explore.ts';
  * The threads DPOR reorders are the contexts that step: each CPU's tasks (one thread per CPU: its tasks take turns
  * only when one sleeps, which the simulator decides, not the scheduler) and each interrupt's handler, from its
  * delivery on. For each step j and each other thread v, the last step i of v that j depends on is a race (steps of
- * one CPU always depend on each other: delivering an interrupt before or after a task's step is a choice of its own),
+ * one CPU depend on each other, delivering an interrupt before or after a task's step being a choice of its own,
+ * except an atomic delivery, footprint.ts),
  * so the decision before i also tries the next step of j's thread there (every choice, if that one is not available
  * within the bound), and the decision at the last context switch before i tries it too, conservatively: reversing
  * the race at i may cost a preemption the bound forbids, where switching at a switch the schedule makes anyway does
@@ -40,11 +41,21 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
   }
   const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
   const threads = cpuOf.length;
-  // each thread's positions, in order, and the threads of each CPU
+  // each thread's positions, in order; the threads of each CPU, apart from atomic deliveries (footprint.ts), which
+  // depend on a step of their CPU only through its key
   const at: number[][] = Array.from({ length: threads }, () => []);
-  for (let j = 0; j < n; j++) at[thread[j]!]!.push(j);
+  const atomic = new Uint8Array(threads);
+  for (let j = 0; j < n; j++) {
+    at[thread[j]!]!.push(j);
+    if (path[j]!.cur.fp?.atomic === true) atomic[thread[j]!] = 1;
+  }
   const onCpu: number[][] = [];
-  for (let t = 0; t < threads; t++) (onCpu[cpuOf[t]!] ??= []).push(t);
+  const atomicOnCpu: number[][] = [];
+  for (let t = 0; t < threads; t++) {
+    onCpu[cpuOf[t]!] ??= [];
+    atomicOnCpu[cpuOf[t]!] ??= [];
+    (atomic[t] === 1 ? atomicOnCpu : onCpu)[cpuOf[t]!]!.push(t);
+  }
   /** The first position after i with a step of thread p (n: none). */
   const nextAfter = (i: number, p: number): number => {
     const list = at[p]!;
@@ -94,8 +105,15 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     if (fp === null || fp.global) {
       for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
     } else {
-      // steps of one CPU always depend on each other
-      for (const v of onCpu[cpuOf[t]!]!) candidate(v, lastAny[v]!);
+      // steps of one CPU depend on each other, except atomic deliveries: on a step that records the CPU's key
+      const c = cpuOf[t]!;
+      if (fp.atomic) {
+        const pairs = lastKey.get(cpuKey(c));
+        if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
+      } else {
+        for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
+        if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
+      }
       for (const v of withGlobal) candidate(v, lastGlobal[v]!);
       for (const key of fp.keys) {
         const pairs = lastKey.get(key);

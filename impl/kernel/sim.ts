@@ -30,6 +30,7 @@ export {
   rcu_read_lock,
   rcu_read_unlock,
   call_rcu,
+  kfree_rcu,
   synchronize_rcu,
   kmalloc,
   kfree,

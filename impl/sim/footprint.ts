@@ -7,7 +7,15 @@
 // only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point, call_rcu and
 // synchronize_rcu, wait_event and schedule_timeout, and whatever hands out ids (allocation, creating a primitive,
 // raising an interrupt, spawning), since ids are order-dependent. An interrupt's delivery touches the interrupt (its
-// irqKey, also recorded by the step that ended an RCU callback's grace period) and its CPU. A step that changes
+// irqKey, also recorded by the step that ended an RCU callback's grace period) and its CPU, and an RCU callback's
+// its queue (rcuQueueKey).
+//
+// Steps of one CPU are dependent, with one exception: an atomic delivery, an interrupt whose handler ran to its end
+// within the delivery step (it reached no scheduling point: no lock, no allocation; e.g. an RCU callback that only
+// frees). It leaves its CPU as it found it, so it only reads what decides whether the CPU accepts it: its interrupt
+// flag and interrupt nesting, which every step that changes them records as the CPU's key. So it commutes with a step
+// of the same CPU that does not record the CPU's key and touches nothing it touched, including another atomic
+// delivery. (The task it lands on is not part of its effect: the handler runs on top of whatever task is current.) A step that changes
 // whether its CPU can step (it waits for a lock, puts its task to sleep, finishes it, or picks the next task) also
 // records what each task there waits for. A step is recorded only while a Machine records footprints; otherwise
 // every hook is one null check.
@@ -26,12 +34,16 @@ export const cpuKey = (id: number): number => id * 8 + 4;
 export const sharedKey = (id: number): number => id * 8 + 5;
 /** A pending interrupt (by its sequence number): delivering it on one CPU takes it from every other. */
 export const irqKey = (seq: number): number => seq * 8 + 6;
+/** A CPU's queue of RCU callbacks of one kind (rcu.ts): delivering its head makes the next one deliverable. */
+export const rcuQueueKey = (cpu: number, kfree: boolean): number => (cpu * 2 + (kfree ? 1 : 0)) * 8 + 7;
 
 export class Footprint {
   global = false;
   readonly keys: number[] = [];
   /** The interrupt (its sequence number) whose handler took the step; -1 for a task's step. */
   irq = -1;
+  /** An atomic delivery (see above): it does not record its CPU's key, it only conflicts with the steps that do. */
+  atomic = false;
 
   constructor(readonly cpu: number) {}
 
@@ -42,9 +54,14 @@ export class Footprint {
   }
 }
 
-/** Two steps commute: different CPUs, neither global, nothing touched in common. */
+/** Two steps commute: neither global, different CPUs (or one an atomic delivery), nothing touched in common. */
 export function independent(a: Footprint, b: Footprint): boolean {
-  if (a.global || b.global || a.cpu === b.cpu) return false;
+  if (a.global || b.global) return false;
+  if (a.cpu === b.cpu) {
+    if (!a.atomic && !b.atomic) return false;
+    const c = cpuKey(a.cpu);
+    if ((a.atomic && b.keys.includes(c)) || (b.atomic && a.keys.includes(c))) return false;
+  }
   for (const k of a.keys) if (b.keys.includes(k)) return false;
   return true;
 }

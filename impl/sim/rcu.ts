@@ -3,6 +3,8 @@
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import { cpuKey } from './footprint.ts';
+import type { KObj } from './handles.ts';
+import { kfree } from './memory.ts';
 
 // Footprints: entering or leaving a read-side section only renumbers readers and may end a grace period; what can
 // tell (call_rcu, synchronize_rcu and its wait) is a global step, and a step that ends a callback's grace period
@@ -45,9 +47,27 @@ export function* synchronize_rcu(m: Machine): Task {
   } while (!e.gpDone(target));
 }
 
-// call_rcu: the callback runs in softirq context on this CPU once a grace period has elapsed
+// call_rcu: the callback runs in softirq context on this CPU once a grace period has elapsed. A CPU's callbacks run
+// in the order they were queued, as rcu_do_batch takes them from the head of the CPU's segmented callback list
+// (runnables.ts delivers only the head of each CPU's queue); tasks and other CPUs' callbacks may run in between.
 export function* call_rcu(m: Machine, what: string, fn: (m: Machine) => Task<unknown>): Task {
   const e = m.engine;
   yield e.point(`call_rcu(${what})`);
-  e.rcuWaiting.push({ what, fn, cpu: e.cpu().id, target: e.nextReaderId, queued: e.where() });
+  e.rcuWaiting.push({ what, fn, cpu: e.cpu().id, target: e.nextReaderId, queued: e.where(), kfree: false });
+}
+
+// kfree_rcu (kvfree_call_rcu): the object is freed once a grace period has elapsed. The kernel batches these per CPU
+// apart from call_rcu's list (kfree_rcu_cpu), so they form a queue of their own on this CPU: in order among
+// themselves, in any order against call_rcu callbacks. Modelled as a callback (softirq context, where kvfree_rcu's
+// work item would run in process context: the free touches only the object either way).
+export function* kfree_rcu(m: Machine, what: string, obj: KObj): Task {
+  const e = m.engine;
+  yield e.point(`kfree_rcu(${what})`);
+  e.rcuWaiting.push({ what: `kfree_rcu(${what})`, fn: freeAfterGp(obj), cpu: e.cpu().id, target: e.nextReaderId, queued: e.where(), kfree: true });
+}
+
+function freeAfterGp(obj: KObj): (m: Machine) => Task<unknown> {
+  return function* (m) {
+    kfree(m, obj);
+  };
 }

@@ -16,7 +16,7 @@ export function collectRunnables(e: Engine, out: RunnableRec[]): void {
   }
   for (const cpu of e.cpusById) if (cpu.online && canStep(e, cpu)) out.push(cpu.stepRunnable);
   // e.pending is kept in id order and CPUs are visited in id order, so the result is sorted.
-  for (const irq of e.pending) addDeliveries(e, irq, out);
+  for (const irq of e.pending) if (irq.rcu === null || headOfRcuQueue(e, irq)) addDeliveries(e, irq, out);
   // Nothing else can run: the timers of schedule_timeout sleepers fire (a lone retry loop is a livelock, which the
   // step limit reports, not a deadlock).
   if (out.length === 0 && !e.timersFire) {
@@ -80,6 +80,13 @@ function runnableFor(irq: PendingIrq, cpu: CpuState): RunnableRec {
     irq.runnables[cpu.id] = r;
   }
   return r;
+}
+
+/** A CPU's ready RCU callbacks of one kind run in the order they were queued (rcu.ts): only the oldest is deliverable. */
+function headOfRcuQueue(e: Engine, irq: PendingIrq): boolean {
+  const cb = irq.rcu!;
+  for (const p of e.pending) if (p.rcu !== null && p.seq < irq.seq && p.rcu.cpu === cb.cpu && p.rcu.kfree === cb.kfree) return false;
+  return true;
 }
 
 /** Callbacks whose grace period has elapsed become pending softirqs on the CPU that queued them. */

@@ -4,7 +4,7 @@ import type { IrqFlags, Task } from './types.ts';
 import type { SpinLock } from './handles.ts';
 import type { LockRec } from './state.ts';
 import { grant, lockdepAcquire, release, selfDeadlock } from './locks.ts';
-import { lockKey } from './footprint.ts';
+import { cpuKey, lockKey } from './footprint.ts';
 
 type IrqMode = 'plain' | 'irq' | 'irqsave';
 
@@ -14,6 +14,13 @@ function rec(m: Machine, l: SpinLock, raw: boolean, op: string): LockRec {
   return r;
 }
 
+/** The _irq forms change whether this CPU accepts interrupts: the step records the CPU's key (footprint.ts). */
+function setIrqsOn(m: Machine, on: boolean): void {
+  const e = m.engine;
+  e.cpu().irqsOn = on;
+  e.touch(cpuKey(e.cpu().id));
+}
+
 /** do_raw_spin_lock with its debug checks, after preempt_disable (and local_irq_disable for _irq forms). */
 function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass: number, op: string): Task<IrqFlags> {
   const e = m.engine;
@@ -21,7 +28,7 @@ function* acquire(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, subclass
   const r = rec(m, l, raw, op);
   const cpu = e.cpu();
   const flags = cpu.irqsOn;
-  if (mode !== 'plain') cpu.irqsOn = false;
+  if (mode !== 'plain') setIrqsOn(m, false);
   e.preemptDisable(cpu);
   if (r.locked && r.ownerCpu === cpu.id) selfDeadlock(e, r, op);
   const cls = lockdepAcquire(e, r, subclass, false);
@@ -49,8 +56,8 @@ function* unlock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, flags: Ir
   }
   const cpu = e.cpu();
   e.preemptEnable(cpu);
-  if (mode === 'irq') cpu.irqsOn = true;
-  else if (mode === 'irqsave') cpu.irqsOn = flags;
+  if (mode === 'irq') setIrqsOn(m, true);
+  else if (mode === 'irqsave') setIrqsOn(m, flags);
 }
 
 /** spin_trylock: never waits; on success it is held like any spinlock (lockdep records no ordering). */
@@ -61,7 +68,7 @@ function* trylock(m: Machine, l: SpinLock, raw: boolean, mode: IrqMode, op: stri
   const cpu = e.cpu();
   const flags = cpu.irqsOn;
   if (r.locked) return { ok: false, flags };
-  if (mode !== 'plain') cpu.irqsOn = false;
+  if (mode !== 'plain') setIrqsOn(m, false);
   e.preemptDisable(cpu);
   const cls = lockdepAcquire(e, r, r.subclass, true);
   grant(e, r, cls, true, mode !== 'plain');

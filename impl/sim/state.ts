@@ -162,4 +162,6 @@ export interface RcuCallback {
   /** Runs once no reader with an id below this is active. */
   readonly target: number;
   readonly queued: Where;
+  /** Queued by kfree_rcu (its own per-CPU queue) rather than call_rcu. */
+  readonly kfree: boolean;
 }

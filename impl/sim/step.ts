@@ -2,7 +2,7 @@
 // deliver an interrupt on top of what the CPU was doing.
 import { Engine, LogRec } from './engine.ts';
 import type { CpuState, Ctx, PointRec, RunnableRec } from './state.ts';
-import { GLOBAL, NONE, cpuKey, irqKey, lockKey } from './footprint.ts';
+import { GLOBAL, NONE, cpuKey, irqKey, lockKey, rcuQueueKey } from './footprint.ts';
 
 export function stepOnce(e: Engine, r: RunnableRec): void {
   const cpu = e.cpus[r.cpu]!;
@@ -35,7 +35,8 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   // handler's steps record what they touch (raising an interrupt is a global step; the one that ended an RCU
   // callback's grace period recorded the same interrupt key)
   e.touch(irqKey(irq.seq));
-  e.touch(cpuKey(cpu.id));
+  // an RCU callback's delivery makes the next one of its queue deliverable
+  if (irq.rcu !== null) e.touch(rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree));
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
   ctx.savedIrqsOn = cpu.irqsOn;
@@ -47,6 +48,16 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   const a = e.observer?.enter !== undefined ? e.actorOf(ctx) : null;
   if (a !== null) e.observer!.enter!(a);
   resume(e, cpu, ctx);
+  // the CPU's state changed unless the handler already returned (footprint.ts: an atomic delivery)
+  if (e.fp !== null) {
+    const key = cpuKey(cpu.id);
+    if (cpu.stack.includes(ctx)) e.fp.add(key);
+    else if (!e.fp.global) {
+      // (its return recorded the key: the CPU is as it was, so drop it)
+      e.fp.atomic = true;
+      e.fp.keys.splice(e.fp.keys.indexOf(key), 1);
+    }
+  }
 }
 
 function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
@@ -97,6 +108,8 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
     t.handle.result = value;
     cpu.tasks.splice(cpu.tasks.indexOf(t), 1);
     if (e.fp !== null) for (const other of cpu.tasks) e.fp.add(waitKey(other.ctx));
+    // the CPU may go down now that it has no task left (runnables.ts), and interrupts aimed at it move elsewhere
+    e.touch(cpuKey(cpu.id));
     cpu.current = cpu.idle;
     cpu.stack[0] = cpu.idle.ctx;
   } else {
@@ -105,6 +118,7 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
     }
     cpu.stack.pop();
     cpu.irqsOn = ctx.savedIrqsOn;
+    e.touch(cpuKey(cpu.id));
     // an interrupt is one call of its handler, which ends here
     const a = e.observer?.leave !== undefined ? e.actorOf(ctx) : null;
     if (a !== null) e.observer!.leave!(a);

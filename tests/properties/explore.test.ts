@@ -1,7 +1,7 @@
 // explore: iterative context bounding with each reduction (bounded DPOR, sleep sets, none), on textbook programs whose
 // answers are known by hand.
 import { describe, expect, it } from 'vitest';
-import { Machine, atomic_add, atomic_inc, atomic_set, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
+import { Machine, atomic_add, atomic_inc, atomic_set, call_rcu, kfree, kfree_rcu, kmalloc_plain, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
 import { explore, type Reduction, type Runner } from '../../properties/explore.ts';
 
 const REDUCTIONS: readonly Reduction[] = ['dpor', 'sleep', 'none'];
@@ -89,6 +89,25 @@ const startOrder = (readerCpu: number): Runner =>
     });
   });
 
+/**
+ * A task queues an RCU callback and a kfree_rcu of X (two queues, so either may run first once the task is done);
+ * the callback frees Y, or, when `touchesX`, reads X. Both handlers run to their end in their delivery step (atomic
+ * deliveries): their two orders are equivalent unless the callback reads X, which the free before it makes a
+ * use-after-free.
+ */
+const twoCallbacks = (touchesX: boolean): Runner =>
+  runner(1, (m) => {
+    const x = kmalloc_plain(m, 'X');
+    const y = kmalloc_plain(m, 'Y');
+    m.spawn(0, 'T', function* () {
+      yield* call_rcu(m, 'cb', function* (m) {
+        if (touchesX) m.access(x, 'cb reads X');
+        else kfree(m, y);
+      });
+      yield* kfree_rcu(m, 'X', x);
+    });
+  });
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -142,6 +161,20 @@ describe('explore', () => {
     expect(dpor.bounds.map((b) => b.schedules)).toEqual([1, 1, 1]);
     expect(explore(independentLocks, { preemptions: 2 })).toEqual(dpor);
     expect(explore(independentLocks, { preemptions: 2, reduction: 'sleep' })).toEqual(sleep);
+  });
+
+  it('orders atomic deliveries on one CPU only where they conflict', () => {
+    const counts = (prog: Runner, reduction: Reduction) => {
+      const r = explore(prog, { preemptions: 0, iterate: false, stopAtFailure: false, reduction });
+      expect(r.status).not.toBe('cut');
+      return [r.bounds[0]!.schedules, r.bounds[0]!.failing];
+    };
+    // every reduction runs the order that fails
+    for (const reduction of REDUCTIONS) expect(counts(twoCallbacks(true), reduction)).toEqual([2, 1]);
+    // and DPOR and sleep sets take the two orders of the independent ones as one
+    expect(counts(twoCallbacks(false), 'none')).toEqual([2, 0]);
+    expect(counts(twoCallbacks(false), 'sleep')).toEqual([1, 0]);
+    expect(counts(twoCallbacks(false), 'dpor')).toEqual([1, 0]);
   });
 
   it('counts the failing schedules within a bound', () => {

@@ -7,6 +7,8 @@ import {
   Machine,
   call_rcu,
   kfree,
+  kfree_rcu,
+  kmalloc_plain,
   kmalloc,
   rcu_read_lock,
   rcu_read_unlock,
@@ -133,5 +135,36 @@ describe('rcu', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.failure.kind).toBe('rcu-use-after-free');
   });
-});
 
+  it("a CPU's callbacks run in the order they were queued, kfree_rcu's in a queue of their own (any schedule)", () => {
+    // CPU 0 queues cb0, a kfree_rcu, cb1; CPU 1 queues cb2. Only each queue's head is ever deliverable.
+    const orders = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 4 }), { maxLength: 40 }), (choices) => {
+        const m = new Machine({ cpus: 2, scheduler: new ChoicesScheduler(choices) });
+        const ran: string[] = [];
+        const obj = kmalloc_plain(m, 'entry');
+        // each callback notes whether the kfree_rcu'd object was already freed when it ran
+        const cb = (name: string) =>
+          function* (m: Machine) {
+            ran.push(`${name}${kobj_freed(m, obj) ? ' (after the free)' : ''}`);
+          };
+        m.spawn(0, 'q0', function* (m) {
+          yield* call_rcu(m, 'cb0', cb('cb0'));
+          yield* kfree_rcu(m, 'entry', obj);
+          yield* call_rcu(m, 'cb1', cb('cb1'));
+        });
+        m.spawn(1, 'q1', function* (m) {
+          yield* call_rcu(m, 'cb2', cb('cb2'));
+        });
+        expect(m.run().ok).toBe(true);
+        const cpu0 = ran.filter((r) => !r.startsWith('cb2'));
+        expect(cpu0.map((r) => r.slice(0, 3))).toEqual(['cb0', 'cb1']);
+        orders.add(cpu0.join(', '));
+      }),
+      { numRuns: 300 },
+    );
+    // the free lands before, between or after the call_rcu callbacks: the queues are apart
+    expect([...orders].sort()).toEqual(['cb0 (after the free), cb1 (after the free)', 'cb0, cb1', 'cb0, cb1 (after the free)']);
+  });
+});

@@ -5,7 +5,7 @@
 import type { Folio } from '../mm/folio.ts';
 import { mem_cgroup_from_id, mem_cgroup_id_put_many } from '../mm/memcontrol.ts';
 import type { LocalLock, SpinLock, Task } from '../sim.ts';
-import { call_rcu, kfree, kmalloc, kmalloc_plain, local_lock, local_unlock, sched, spin_lock, spin_unlock } from '../sim.ts';
+import { kfree, kfree_rcu, kmalloc, kmalloc_plain, local_lock, local_unlock, sched, spin_lock, spin_unlock } from '../sim.ts';
 import { alloc_swap_scan_cluster, cluster_alloc_swap_entry } from '../swap_table/alloc.ts';
 import { cluster_is_usable, list_del, swap_cluster_free_table } from '../swap_table/cluster.ts';
 import type { SwapTableKernel, VswapLayer } from '../swap_table/kernel.ts';
@@ -152,9 +152,7 @@ export class Vswap implements VswapLayer {
       kfree(m, d.mem);
       return;
     }
-    yield* call_rcu(m, `kfree_rcu(vswap cluster ${ci.id})`, function* (mm) {
-      kfree(mm, d.mem);
-    });
+    yield* kfree_rcu(m, `vswap cluster ${ci.id}`, d.mem);
   }
 
   __vswap_release_backing(ci: SwapClusterInfo, start: number, nr: number): Task {

@@ -130,6 +130,16 @@ export class Machine {
   }
 
   /**
+   * A bare point whose racy access is to a named piece of shared state (touchShared) that every writer records too:
+   * its step depends on those writers rather than on everything.
+   */
+  *pointShared(what: string, name: string): Task {
+    const e = this.engine;
+    yield e.point(what, null, e.recordFootprints ? e.sharedKey(name) : GLOBAL);
+    e.ctx().label = what;
+  }
+
+  /**
    * Explore: record what each step touches (lastFootprint), for the dependency relation of footprint.ts; with
    * `history`, every step's footprint is also appended to it.
    */

@@ -11,7 +11,7 @@ import { cluster_is_usable, list_del, swap_cluster_free_table } from '../swap_ta
 import type { SwapTableKernel, VswapLayer } from '../swap_table/kernel.ts';
 import { __swap_table_get, ci_off, cluster_offset, swap_cluster_lock, swap_cluster_unlock } from '../swap_table/lock.ts';
 import { __swap_cgroup_set } from '../swap_table/memcg.ts';
-import { BAD_TB, NULL_TB, SWP_TYPE_SHIFT, SwapClusterInfo, SwapInfoStruct, VT_NONE, type PercpuCluster, type SwpTb, type VtEntry } from '../swap_table/types.ts';
+import { BAD_TB, CLUSTER_POOL, NULL_TB, SWP_TYPE_SHIFT, SwapClusterInfo, SwapInfoStruct, VT_NONE, type PercpuCluster, type SwpTb, type VtEntry } from '../swap_table/types.ts';
 import { __vswap_release_backing, __vtable_get, set_rmap_cache_only } from './backing.ts';
 import { try_to_reclaim_vswap_backing, try_to_unuse_vswap } from './reclaim.ts';
 
@@ -112,6 +112,7 @@ export class Vswap implements VswapLayer {
     let id = 1;
     while (si.clusterInfo.has(id)) id++;
     const ok = id < si.slots / si.clusterSize;
+    m.touchShared(CLUSTER_POOL);
     if (ok) {
       ci.id = ci.dyn!.index = id;
       si.clusterInfo.set(id, ci);
@@ -144,6 +145,7 @@ export class Vswap implements VswapLayer {
     d.vtable = null;
     d.vtableMem = null;
     yield* spin_lock(m, this.poolLock);
+    m.touchShared(CLUSTER_POOL);
     si.clusterInfo.delete(d.index);
     yield* spin_unlock(m, this.poolLock);
     ci.flags = 'DEAD';

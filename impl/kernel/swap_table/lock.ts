@@ -3,7 +3,7 @@
 import type { SwapTableKernel } from './kernel.ts';
 import type { Task } from '../sim.ts';
 import { lockdep_assert_held, rcu_read_lock, rcu_read_unlock, sched, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq } from '../sim.ts';
-import { NULL_TB, type SwapClusterInfo, type SwapInfoStruct, type SwpTb } from './types.ts';
+import { CLUSTER_POOL, NULL_TB, type SwapClusterInfo, type SwapInfoStruct, type SwpTb } from './types.ts';
 
 /** Marks a dereference of a cluster whose memory may have been freed (dynamic clusters: KASAN's view). */
 export function ci_access(k: SwapTableKernel, ci: SwapClusterInfo, what: string): void {
@@ -13,7 +13,7 @@ export function ci_access(k: SwapTableKernel, ci: SwapClusterInfo, what: string)
 /** xa_load(&si->cluster_info_pool) / &si->cluster_info[idx]: a lockless lookup, so a scheduling point for vswap_si. */
 export function* __swap_offset_to_cluster(k: SwapTableKernel, si: SwapInfoStruct, offset: number): Task<SwapClusterInfo | null> {
   if (!si.vswap) return si.cluster(offset) ?? null;
-  yield* sched(k.m, `xa_load(vswap_si cluster_info_pool, ${Math.floor(offset / si.clusterSize)})`);
+  yield* k.m.pointShared(`xa_load(vswap_si cluster_info_pool, ${Math.floor(offset / si.clusterSize)})`, CLUSTER_POOL);
   return si.cluster(offset) ?? null;
 }
 

@@ -112,6 +112,9 @@ export interface PercpuCluster {
   offset: number[];
 }
 
+/** The footprint name of vswap_si's cluster_info_pool (the xarray of dynamic clusters): its loads and its changes. */
+export const CLUSTER_POOL = 'vswap_si cluster_info_pool';
+
 /**
  * struct swap_info_struct on the swap table: a physical device (static clusters) or the STE's vswap_si (dynamic
  * clusters in an xarray, created on demand, marked DEAD and freed after RCU).
@@ -132,7 +135,7 @@ export class SwapInfoStruct extends SwapInfo {
   readonly written: boolean[];
 
   constructor(
-    m: Machine,
+    private readonly m: Machine,
     index: number,
     /** The swap type: the `type` half of the entries of this device. */
     readonly type: number,
@@ -151,14 +154,18 @@ export class SwapInfoStruct extends SwapInfo {
     this.written = new Array<boolean>(vswap ? 0 : slots).fill(false);
   }
 
-  /** __swap_offset_to_cluster: the cluster holding offset (for vswap_si an xarray load; may be absent). */
+  /**
+   * __swap_offset_to_cluster: the cluster holding offset (for vswap_si an xarray load, which explore's dependency
+   * relation is told about, like every change of the pool: CLUSTER_POOL; may be absent).
+   */
   cluster(offset: number): SwapClusterInfo | undefined {
+    if (this.vswap) this.m.touchShared(CLUSTER_POOL);
     return this.clusterInfo.get(Math.floor(offset / this.clusterSize));
   }
 
   /** The table entry of a slot, read without any lock or RCU (instrumentation only). */
   peek(offset: number): SwpTb {
-    return this.cluster(offset)?.table?.[offset % this.clusterSize] ?? NULL_TB;
+    return this.clusterInfo.get(Math.floor(offset / this.clusterSize))?.table?.[offset % this.clusterSize] ?? NULL_TB;
   }
 
   slotState(offset: number): PhysSlotState {

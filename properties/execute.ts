@@ -14,6 +14,7 @@ import {
   wait_event,
 } from '../impl/sim/index.ts';
 import { World } from '../impl/world/index.ts';
+import { ANY_WRITEBACK } from '../impl/kernel/mm/folio.ts';
 import * as ops from '../impl/world/ops.ts';
 import type { CoverageRecorder } from '../model/coverage/coverageRecorder.ts';
 import type { SlotEventRecord } from '../model/events.ts';
@@ -140,9 +141,9 @@ export function execute(w: Workload, opts: ExecuteOptions): Execution {
   // gone (unmapped while under writeback, or written back from zswap) keep their slot until reclaim drops them.
   // Only what survives it is a leak.
   function* drain(): Task {
-    yield* wait_event(m, 'leak check: every workload task ended', () => runner.idle);
+    yield* runner.waitIdle('leak check: every workload task ended');
     for (let pass = 0; pass < 2; pass++) {
-      yield* wait_event(m, 'leak check: writeback done', () => !world.k.folios.some((f) => !f.freed && f.writeback));
+      yield* wait_event(m, 'leak check: writeback done', () => !world.k.folios.some((f) => !f.freed && f.writeback), ANY_WRITEBACK);
       yield* ops.op_reclaim(world, Number.MAX_SAFE_INTEGER);
     }
   }

@@ -1,6 +1,6 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
-import { cpuKey, type Footprint } from '../impl/sim/index.ts';
+import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, type Footprint } from '../impl/sim/index.ts';
 import type { Node, Pending } from './explore.ts';
 
 /**
@@ -126,8 +126,38 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     }
     touched.length = 0;
   };
+  /**
+   * The races of an interrupt's delivery: for each other thread, its last step the delivery depends on and could have
+   * come before. Not one it can never precede (the step that raised or queued it, ended its grace period, or
+   * delivered the callback queued before it: Footprint.after), nor a step of its CPU taken while the CPU did not
+   * accept it (interrupts off, or a softirq inside a handler): whether it did is the stepping thread's own doing
+   * (a handler's delivery aside, which is taken as able), so the two are never enabled together; the thread's step
+   * before that, which turned interrupts off, is the race. (Flanagan and Godefroid's "may be co-enabled".)
+   */
+  const deliveryRaces = (j: number, t: number): void => {
+    const fj = path[j]!.cur.fp!;
+    const accepted = path[j]!.cur.id.startsWith('irq:') ? ACCEPTS_HARDIRQ : ACCEPTS_SOFTIRQ;
+    const resolved = new Uint8Array(threads);
+    resolved[t] = 1;
+    let left = threads - 1;
+    for (let i = j - 1; i >= 0 && left > 0; i--) {
+      const v = thread[i]!;
+      if (resolved[v] === 1) continue;
+      const fi = path[i]!.cur.fp;
+      if (fi !== null && independent(fi, fj)) continue;
+      if (fj.after !== null && fj.after.includes(i)) continue;
+      if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) continue;
+      resolved[v] = 1;
+      left--;
+      race(i, t, null);
+    }
+  };
   for (let j = 0; j < n; j++) {
-    if (j >= from0) racesOf(thread[j]!, path[j]!.cur.fp, null);
+    if (j >= from0) {
+      const fp = path[j]!.cur.fp;
+      if (fp !== null && fp.irq >= 0 && at[thread[j]!]![0] === j) deliveryRaces(j, thread[j]!);
+      else racesOf(thread[j]!, fp, null);
+    }
     const t = thread[j]!;
     const fp = path[j]!.cur.fp;
     lastAny[t] = j;

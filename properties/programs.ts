@@ -7,6 +7,9 @@ import * as ops from '../impl/world/ops.ts';
 import { ShadowMemories } from './oracles/data.ts';
 import { PAGES_PER_PROCESS, childName, threadName, type BackgroundProgram, type ProcessProgram, type ThreadOp } from './workload.ts';
 
+/** The footprint name of the count of workload tasks still running (what the drain waits on). */
+const WORKLOAD_TASKS = 'workload tasks';
+
 export class ProgramRunner {
   /** Workload tasks still to finish (the leak check's drain waits for none). */
   private live = 0;
@@ -20,12 +23,14 @@ export class ProgramRunner {
     world.k.mmHooks = this.shadows;
   }
 
-  get idle(): boolean {
-    return this.live === 0;
+  /** Waits until every workload task has ended (a wait that depends only on their ends). */
+  *waitIdle(what: string): Task {
+    yield* wait_event(this.m, what, () => this.live === 0, WORKLOAD_TASKS);
   }
 
   private spawn(want: number, name: string, body: () => Task): void {
     const m = this.m;
+    m.touchShared(WORKLOAD_TASKS);
     this.live++;
     // a task started on a CPU that went down runs on the next online one, as the scheduler would migrate it
     let cpu = want;
@@ -35,22 +40,26 @@ export class ProgramRunner {
 
   private *counted(body: () => Task): Task {
     yield* body();
+    this.m.touchShared(WORKLOAD_TASKS);
     this.live--;
   }
 
   /** Starts a process: its main thread, and its other threads, which share its address space. */
   spawnProcess(prog: ProcessProgram, proc: Process, name: string): void {
     const threads = prog.threads ?? [];
+    // the main thread joins the others: a wait on their count, which each records as it ends
     const running = { n: threads.length };
+    const joinKey = `${name} threads`;
     threads.forEach((t, i) => {
       const tname = threadName(name, i + 1);
-      this.spawn(t.cpu, tname, () => this.runThread(t.ops, proc, tname, running));
+      this.spawn(t.cpu, tname, () => this.runThread(t.ops, proc, tname, running, joinKey));
     });
-    this.spawn(prog.cpu, name, () => this.runMain(prog, proc, name, () => running.n === 0));
+    this.spawn(prog.cpu, name, () => this.runMain(prog, proc, name, () => running.n === 0, joinKey));
   }
 
-  private *runThread(threadOps: readonly ThreadOp[], proc: Process, name: string, running: { n: number }): Task {
+  private *runThread(threadOps: readonly ThreadOp[], proc: Process, name: string, running: { n: number }, joinKey: string): Task {
     for (const op of threadOps) yield* this.runOp(op, proc, name);
+    this.m.touchShared(joinKey);
     running.n--;
   }
 
@@ -58,7 +67,7 @@ export class ProgramRunner {
     this.spawn(b.cpu, name, () => this.runBackground(b));
   }
 
-  private *runMain(prog: ProcessProgram, proc: Process, name: string, joined: () => boolean): Task {
+  private *runMain(prog: ProcessProgram, proc: Process, name: string, joined: () => boolean, joinKey: string): Task {
     let children = 0;
     for (const op of prog.ops) {
       if (op.op === 'fork') {
@@ -70,7 +79,7 @@ export class ProgramRunner {
         yield* this.runOp(op, proc, name);
       }
     }
-    if (prog.threads?.length) yield* wait_event(this.m, `${name} joins its threads`, joined);
+    if (prog.threads?.length) yield* wait_event(this.m, `${name} joins its threads`, joined, joinKey);
     yield* ops.op_exit(this.world, proc);
   }
 

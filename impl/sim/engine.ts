@@ -50,6 +50,8 @@ export class Engine {
   readonly schedule: string[] = [];
   nextReaderId = 1;
   irqSeq = 0;
+  /** Explore: per RCU queue (rcuQueueKey), the step that delivered its last callback. */
+  readonly rcuQueueLast = new Map<number, number>();
   ctxSerial = 0;
   taskSeq = 0;
   step = 0;

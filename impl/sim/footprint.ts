@@ -37,6 +37,9 @@ export const irqKey = (seq: number): number => seq * 8 + 6;
 /** A CPU's queue of RCU callbacks of one kind (rcu.ts): delivering its head makes the next one deliverable. */
 export const rcuQueueKey = (cpu: number, kfree: boolean): number => (cpu * 2 + (kfree ? 1 : 0)) * 8 + 7;
 
+export const ACCEPTS_HARDIRQ = 1;
+export const ACCEPTS_SOFTIRQ = 2;
+
 export class Footprint {
   global = false;
   readonly keys: number[] = [];
@@ -44,6 +47,10 @@ export class Footprint {
   irq = -1;
   /** An atomic delivery (see above): it does not record its CPU's key, it only conflicts with the steps that do. */
   atomic = false;
+  /** Before the step, its CPU accepted hardirqs (bit ACCEPTS_HARDIRQ) and softirqs (ACCEPTS_SOFTIRQ). */
+  accepts = 0;
+  /** A delivery: the steps (by number) it can never come before (PendingIrq.after, and its RCU queue's last delivery). */
+  after: readonly number[] | null = null;
 
   constructor(readonly cpu: number) {}
 

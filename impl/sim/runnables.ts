@@ -99,7 +99,8 @@ function promoteRcuCallbacks(e: Engine): void {
     // the step that ended the grace period enabled the callback's delivery: they depend on each other
     if (e.fp !== null) e.fp.add(irqKey(seq));
     const name = `rcu:${cb.what}`;
-    addPending(e, { seq, name, key: pendingKey('softirq', name, seq), kind: 'softirq', fn: cb.fn, target: cb.cpu, rcu: cb, runnables: [] });
+    // (collectRunnables runs before step e.step: the previous step ended the grace period)
+    addPending(e, { seq, name, key: pendingKey('softirq', name, seq), kind: 'softirq', fn: cb.fn, target: cb.cpu, rcu: cb, runnables: [], after: [cb.queued.step, e.step - 1] });
   }
 }
 

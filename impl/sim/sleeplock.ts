@@ -4,7 +4,7 @@ import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
 import type { BitLock, Mutex } from './handles.ts';
 import { grant, lockdepAcquire, release } from './locks.ts';
-import { lockKey } from './footprint.ts';
+import { GLOBAL, lockKey } from './footprint.ts';
 import { formatWhere } from './report.ts';
 
 // mutex_lock: may sleep; re-locking a mutex the task holds hangs it for ever
@@ -89,11 +89,14 @@ export function test_bit_locked(m: Machine, fl: BitLock): boolean {
 }
 
 // wait_event: sleep until `cond()` holds (re-evaluated by the machine between steps)
-export function* wait_event(m: Machine, what: string, cond: () => boolean): Task {
+export function* wait_event(m: Machine, what: string, cond: () => boolean, shared?: string): Task {
   const e = m.engine;
-  yield e.point(`wait_event(${what})`);
+  // with `shared`, cond reads only a named piece of shared state whose every change records it (Machine.touchShared):
+  // the wait depends on those changes; otherwise on everything
+  const key = shared !== undefined && e.recordFootprints ? e.sharedKey(shared) : GLOBAL;
+  yield e.point(`wait_event(${what})`, null, key);
   e.mightSleep(`wait_event(${what})`);
-  while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond });
+  while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond, key }, key);
 }
 
 // schedule_timeout: sleep "a tick" in a retry loop: until another CPU that is not itself retrying has made a step,

@@ -94,7 +94,8 @@ export type Wait =
   | { readonly kind: 'mutex'; readonly lock: LockRec }
   | { readonly kind: 'bit'; readonly lock: LockRec }
   | { readonly kind: 'rcu'; readonly target: number }
-  | { readonly kind: 'event'; readonly what: string; readonly cond: () => boolean }
+  /** `key`: the footprint key every change of what `cond` reads records (GLOBAL when unknown). */
+  | { readonly kind: 'event'; readonly what: string; readonly cond: () => boolean; readonly key: number }
   /** schedule_timeout: until another CPU stepped after `since` (or the timer fires: nothing else can run). */
   | { readonly kind: 'timeout'; readonly what: string; readonly since: number; readonly cpu: CpuId; fired: boolean };
 
@@ -129,6 +130,8 @@ export interface PendingIrq {
   readonly rcu: RcuCallback | null;
   /** Runnable per CPU, made on first use. */
   readonly runnables: (RunnableRec | undefined)[];
+  /** The steps (by number) its delivery can never come before: those that raised or queued it, ended its grace period. */
+  readonly after: number[];
 }
 
 export interface CpuState {

@@ -37,6 +37,18 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   e.touch(irqKey(irq.seq));
   // an RCU callback's delivery makes the next one of its queue deliverable
   if (irq.rcu !== null) e.touch(rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree));
+  if (e.fp !== null) {
+    // what it can never come before (for explore's races): its raising or queueing, the end of its grace period,
+    // the delivery of the callback queued before it
+    const after = [...irq.after];
+    if (irq.rcu !== null) {
+      const q = rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree);
+      const prev = e.rcuQueueLast.get(q);
+      if (prev !== undefined) after.push(prev);
+      e.rcuQueueLast.set(q, e.step);
+    }
+    e.fp.after = after;
+  }
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);
   ctx.savedIrqsOn = cpu.irqsOn;
@@ -125,9 +137,10 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
   }
 }
 
-/** The footprint key of what a context waits for: nothing, a lock, or GLOBAL (a condition, RCU, a timer). */
+/** The footprint key of what a context waits for: nothing, a lock, a condition's key, or GLOBAL (RCU, a timer). */
 function waitKey(ctx: Ctx): number {
   const w = ctx.point?.wait;
   if (w === undefined || w === null) return NONE;
+  if (w.kind === 'event') return w.key;
   return w.kind === 'spin' || w.kind === 'mutex' || w.kind === 'bit' ? lockKey(w.lock.id) : GLOBAL;
 }

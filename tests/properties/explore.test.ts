@@ -1,7 +1,7 @@
 // explore: iterative context bounding with each reduction (bounded DPOR, sleep sets, none), on textbook programs whose
 // answers are known by hand.
 import { describe, expect, it } from 'vitest';
-import { Machine, atomic_add, atomic_inc, atomic_set, call_rcu, kfree, kfree_rcu, kmalloc_plain, spin_lock, spin_unlock, type Scheduler, type Task } from '../../impl/sim/index.ts';
+import { Machine, atomic_add, atomic_inc, atomic_set, call_rcu, kfree, kfree_rcu, kmalloc_plain, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq, type Scheduler, type Task } from '../../impl/sim/index.ts';
 import { explore, type Reduction, type Runner } from '../../properties/explore.ts';
 
 const REDUCTIONS: readonly Reduction[] = ['dpor', 'sleep', 'none'];
@@ -108,6 +108,30 @@ const twoCallbacks = (touchesX: boolean): Runner =>
     });
   });
 
+/**
+ * A task raises an interrupt for its own CPU, then writes W with interrupts off (the write a step after the one that
+ * turned them off); the handler fails if it runs before the write. The only failing place is before the
+ * interrupts-off section, one preemption: DPOR must see that the handler could not have come before any step of the
+ * section, and race it with the step that turned interrupts off.
+ */
+const beforeIrqsOff = runner(1, (m) => {
+  const l = m.spinlock('L');
+  const w = kmalloc_plain(m, 'W');
+  let written = false;
+  m.spawn(0, 'T', function* () {
+    m.raise_irq('X', function* (m) {
+      m.access(w, 'X reads W');
+      if (!written) m.fail('bug', 'X ran before T wrote W');
+    });
+    yield* m.point('raised');
+    yield* spin_lock_irq(m, l);
+    yield* m.point('inside');
+    m.access(w, 'T writes W');
+    written = true;
+    yield* spin_unlock_irq(m, l);
+  });
+});
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -175,6 +199,13 @@ describe('explore', () => {
     expect(counts(twoCallbacks(false), 'none')).toEqual([2, 0]);
     expect(counts(twoCallbacks(false), 'sleep')).toEqual([1, 0]);
     expect(counts(twoCallbacks(false), 'dpor')).toEqual([1, 0]);
+  });
+
+  it.each(REDUCTIONS)('an interrupt is raced with the step that turned interrupts off, not with the steps it cannot precede (%s)', (reduction) => {
+    const r = explore(beforeIrqsOff, { preemptions: 1, reduction });
+    expect(r.status).toBe('failure');
+    expect(r.first!.failure.message).toBe('X ran before T wrote W');
+    expect(r.first!.preemptions).toBe(1);
   });
 
   it('counts the failing schedules within a bound', () => {

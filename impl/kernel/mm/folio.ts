@@ -6,6 +6,12 @@ import { lock_bit, sched, trylock_bit, unlock_bit, wait_event } from '../sim.ts'
 import type { Kernel } from '../kernel.ts';
 import type { SwpEntry } from '../swap.ts';
 
+/**
+ * The footprint name of "some live folio is under writeback": every change of a folio's PG_writeback or of its being
+ * freed records it, so a wait for all writeback to end depends on those steps only (wait_event's `shared`).
+ */
+export const ANY_WRITEBACK = 'any folio under writeback';
+
 export class Folio {
   /** Per-page contents; 0 is a zero-filled page. */
   readonly contents: number[];
@@ -44,7 +50,7 @@ export class Folio {
   set dirty(v: boolean) { this.touch(); this.#dirty = v; }
   /** PG_writeback */
   get writeback(): boolean { this.touch(); return this.#writeback; }
-  set writeback(v: boolean) { this.touch(); this.#writeback = v; }
+  set writeback(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK); this.#writeback = v; }
   /** PG_uptodate */
   get uptodate(): boolean { this.touch(); return this.#uptodate; }
   set uptodate(v: boolean) { this.touch(); this.#uptodate = v; }
@@ -67,7 +73,7 @@ export class Folio {
   get memcg(): number { this.touch(); return this.#memcg; }
   set memcg(v: number) { this.touch(); this.#memcg = v; }
   get freed(): boolean { this.touch(); return this.#freed; }
-  set freed(v: boolean) { this.touch(); this.#freed = v; }
+  set freed(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK); this.#freed = v; }
   get nr(): number {
     return 1 << this.order;
   }

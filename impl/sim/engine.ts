@@ -3,7 +3,7 @@ import type { ActorRef, ContextKind, CpuId, Scheduler, SimObserver, Task } from 
 import type { Machine } from './machine.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { Lockdep } from './lockdep/lockdep.ts';
-import { GLOBAL, sharedKey, type Footprint } from './footprint.ts';
+import { GLOBAL, GRACE_PERIOD, sharedKey, type Footprint } from './footprint.ts';
 import {
   PointRec,
   RunnableRec,
@@ -50,6 +50,8 @@ export class Engine {
   readonly schedule: string[] = [];
   nextReaderId = 1;
   irqSeq = 0;
+  /** The targets of the synchronize_rcu calls waiting (rcu.ts). */
+  readonly syncTargets: number[] = [];
   /** Explore: per RCU queue (rcuQueueKey), the step that delivered its last callback. */
   readonly rcuQueueLast = new Map<number, number>();
   ctxSerial = 0;
@@ -278,6 +280,15 @@ export class Engine {
 
   readerEnd(id: number): void {
     this.activeReaders.splice(this.activeReaders.indexOf(id), 1);
+    // a reader that a synchronize_rcu in progress waits for: this step may end its grace period
+    if (this.fp !== null) {
+      for (const t of this.syncTargets) {
+        if (id < t) {
+          this.fp.add(this.sharedKey(GRACE_PERIOD));
+          break;
+        }
+      }
+    }
   }
 
   /** No reader that was active when `target` was taken is still inside its section. */

@@ -20,6 +20,9 @@
 // records what each task there waits for. A step is recorded only while a Machine records footprints; otherwise
 // every hook is one null check.
 
+/** The shared name (Engine.sharedKey) of a synchronize_rcu's grace period: its wait and the reader ends it waits for. */
+export const GRACE_PERIOD = 'rcu grace period';
+
 /** The step depends on everything. */
 export const GLOBAL = -1;
 /** Nothing to record. */

@@ -2,14 +2,15 @@
 // inside its section when the grace period began has left it (readers are numbered as they enter).
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
-import { cpuKey } from './footprint.ts';
+import { GLOBAL, GRACE_PERIOD, cpuKey } from './footprint.ts';
 import type { KObj } from './handles.ts';
 import { kfree } from './memory.ts';
 
 // Footprints: entering or leaving a read-side section only renumbers readers and may end a grace period; what can
-// tell (call_rcu, synchronize_rcu and its wait) is a global step, and a step that ends a callback's grace period
-// records the callback's interrupt key, which its delivery touches too (runnables.ts); so rcu_read_lock and
-// rcu_read_unlock touch only their CPU. (What the section reads is at points of its own.)
+// tell (call_rcu, synchronize_rcu's start) is a global step, a step that ends a callback's grace period records the
+// callback's interrupt key, which its delivery touches too (runnables.ts), and one that ends a reader a
+// synchronize_rcu waits for records the key of its wait (GRACE_PERIOD); so rcu_read_lock and rcu_read_unlock touch
+// only their CPU. (What the section reads is at points of its own.)
 
 // rcu_read_lock
 export function* rcu_read_lock(m: Machine): Task {
@@ -42,9 +43,13 @@ export function* synchronize_rcu(m: Machine): Task {
   yield e.point('synchronize_rcu');
   e.mightSleep('synchronize_rcu');
   const target = e.nextReaderId;
+  // the wait depends only on the ends of the readers it waits for, which record its key (Engine.readerEnd)
+  const key = e.recordFootprints ? e.sharedKey(GRACE_PERIOD) : GLOBAL;
+  e.syncTargets.push(target);
   do {
-    yield e.point('synchronize_rcu waiting', { kind: 'rcu', target });
+    yield e.point('synchronize_rcu waiting', { kind: 'rcu', target, key }, key);
   } while (!e.gpDone(target));
+  e.syncTargets.splice(e.syncTargets.indexOf(target), 1);
 }
 
 // call_rcu: the callback runs in softirq context on this CPU once a grace period has elapsed. A CPU's callbacks run

@@ -93,7 +93,8 @@ export type Wait =
   | { readonly kind: 'spin'; readonly lock: LockRec }
   | { readonly kind: 'mutex'; readonly lock: LockRec }
   | { readonly kind: 'bit'; readonly lock: LockRec }
-  | { readonly kind: 'rcu'; readonly target: number }
+  /** `key`: the footprint key of the grace period's end (recorded by the reader ends it waits for). */
+  | { readonly kind: 'rcu'; readonly target: number; readonly key: number }
   /** `key`: the footprint key every change of what `cond` reads records (GLOBAL when unknown). */
   | { readonly kind: 'event'; readonly what: string; readonly cond: () => boolean; readonly key: number }
   /** schedule_timeout: until another CPU stepped after `since` (or the timer fires: nothing else can run). */

@@ -141,6 +141,6 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
 function waitKey(ctx: Ctx): number {
   const w = ctx.point?.wait;
   if (w === undefined || w === null) return NONE;
-  if (w.kind === 'event') return w.key;
+  if (w.kind === 'event' || w.kind === 'rcu') return w.key;
   return w.kind === 'spin' || w.kind === 'mutex' || w.kind === 'bit' ? lockKey(w.lock.id) : GLOBAL;
 }

@@ -166,6 +166,8 @@ export interface Node {
   readonly sleep: readonly Sleeper[];
   /** DPOR: every choice within the bound here, asleep or not (what it may add to todo); empty otherwise. */
   readonly avail: readonly Choice[];
+  /** DPOR: the CPUs that could step here, within the bound or not (bit per CPU); 0 otherwise. */
+  readonly stepping: number;
   cur: Choice;
   readonly todo: Choice[];
   readonly done: Choice[];
@@ -219,7 +221,9 @@ class ExploreScheduler implements Scheduler {
     const choices: Choice[] = [];
     const over: Choice[] = [];
     const irqs = this.irqFirstCpu ? new Set<string>() : null;
+    let stepping = 0;
     for (const r of runnable) {
+      if (dpor && r.kind === 'step') stepping |= 1 << r.cpu;
       if (irqs !== null && r.kind !== 'step') {
         // --irq-cpu first: an interrupt only on the first CPU (in id order) that accepts it
         const irq = r.id.slice(0, r.id.lastIndexOf('@'));
@@ -246,7 +250,7 @@ class ExploreScheduler implements Scheduler {
     // DPOR: avail keeps the choices as they were offered (the one taken is a copy), and the other choices come only
     // from the races a run shows (dporBacktrack)
     const first = dpor ? { ...taken } : taken;
-    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, cur: first, todo: dpor ? [] : choices, done: [] });
+    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, cur: first, todo: dpor ? [] : choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }

@@ -34,13 +34,20 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     return t;
   };
   const thread = new Int32Array(n);
+  const irqThreads = new Set<number>();
   for (let j = 0; j < n; j++) {
     const c = path[j]!.cur;
     const irq = c.fp?.irq ?? -1;
     thread[j] = threadOf(irq >= 0 ? -1 - irq : c.cpu, c.cpu);
+    if (irq >= 0) irqThreads.add(thread[j]!);
   }
   const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
   const threads = cpuOf.length;
+  const irqThread = new Uint8Array(threads);
+  for (const t of irqThreads) irqThread[t] = 1;
+  pending.forEach((e, x) => {
+    if (e.irq) irqThread[pendingThreads[x]!] = 1;
+  });
   // each thread's positions, in order; the threads of each CPU, apart from atomic deliveries (footprint.ts), which
   // depend on a step of their CPU only through its key
   const at: number[][] = Array.from({ length: threads }, () => []);
@@ -80,6 +87,15 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     }
     // the choice at i that starts p's way to the racing step: p's next step after i, if it is available there
     const k = nextAfter(i, p);
+    // a CPU that could not step before i and could after it was let go by i (a lock released, a condition made
+    // true, a grace period ended): its step cannot come before i, so the race cannot be reversed, here or at an
+    // earlier switch (source-DPOR's reversible races, Abdulla et al. 2014). Any other step that could have let it
+    // go touches what it waited for, so it races with i and its order is explored; not so for a timeout or a
+    // condition without a key, which steps touching nothing in common can each end (Footprint.looseWake).
+    if (id === null && irqThread[p] === 0 && k < n && path[k]!.cur.fp?.looseWake !== true) {
+      const bit = 1 << cpuOf[p]!;
+      if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
+    }
     addChoice(path[i]!, id ?? (k < n ? path[k]!.cur.id : null), false);
     if (i > 0) {
       const s = switchAt[i - 1]!;
@@ -100,20 +116,16 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     if (cand[v] === -1) touched.push(v);
     if (i > cand[v]!) cand[v] = i;
   };
-  /** The races of one step of `t` (fp null: unknown, dependent on everything) with the last steps of the others. */
+  /** The races of one step of `t`, not a delivery (fp null: unknown, dependent on everything), with the last steps of the others. */
   const racesOf = (t: number, fp: Footprint | null, id: string | null): void => {
     if (fp === null || fp.global) {
       for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
     } else {
       // steps of one CPU depend on each other, except atomic deliveries: on a step that records the CPU's key
+      // (deliveries themselves are raced by deliveryRaces)
       const c = cpuOf[t]!;
-      if (fp.atomic) {
-        const pairs = lastKey.get(cpuKey(c));
-        if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
-      } else {
-        for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
-        if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
-      }
+      for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
+      if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
       for (const v of withGlobal) candidate(v, lastGlobal[v]!);
       for (const key of fp.keys) {
         const pairs = lastKey.get(key);

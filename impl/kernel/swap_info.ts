@@ -9,8 +9,22 @@ export abstract class SwapInfo {
   readonly data: number[];
   /** si->inuse_pages */
   inuse = 0;
-  /** SWP_WRITEOK: new slots may be allocated. */
-  writeOk = false;
+  /**
+   * SWP_WRITEOK: new slots may be allocated. swapoff clears it under swap_lock, the allocator reads it under a
+   * cluster lock, so every access tells explore's dependency relation (Machine.touchShared, through `touch`).
+   */
+  get writeOk(): boolean {
+    this.touch?.(this.#writeOkName);
+    return this.#writeOk;
+  }
+  set writeOk(v: boolean) {
+    this.touch?.(this.#writeOkName);
+    this.#writeOk = v;
+  }
+  #writeOk = false;
+  readonly #writeOkName: string;
+  /** Records a named piece of shared state in the current step's footprint (set by the design's subclass). */
+  protected touch: ((name: string) => void) | null = null;
   /** SWP_USED: swapped on (or on the way off). */
   on = false;
   /** si->users (a percpu_ref): references taken by get_swap_device. */
@@ -30,6 +44,7 @@ export abstract class SwapInfo {
     hasData = true,
   ) {
     this.data = new Array<number>(hasData ? slots : 0).fill(0);
+    this.#writeOkName = `swap ${index} SWP_WRITEOK`;
   }
 
   /** The physical chart's view of one slot. */

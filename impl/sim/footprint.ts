@@ -4,9 +4,11 @@
 // atomic; shared data is read or written either under a simulated lock the context holds, or at a bare scheduling
 // point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
 // both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
-// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point, call_rcu and
-// synchronize_rcu, wait_event and schedule_timeout, and whatever hands out ids (allocation, creating a primitive,
-// raising an interrupt, spawning), since ids are order-dependent. An interrupt's delivery touches the interrupt (its
+// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point (unless it names what it
+// reads: Machine.pointShared), call_rcu and synchronize_rcu's start, wait_event (unless its condition reads only a
+// named piece of shared state) and schedule_timeout, and whatever hands out ids (allocation, creating a primitive,
+// raising an interrupt, spawning), since ids are order-dependent. synchronize_rcu's wait records GRACE_PERIOD, as
+// does every end of a reader it waits for. An interrupt's delivery touches the interrupt (its
 // irqKey, also recorded by the step that ended an RCU callback's grace period) and its CPU, and an RCU callback's
 // its queue (rcuQueueKey).
 //
@@ -52,6 +54,11 @@ export class Footprint {
   atomic = false;
   /** Before the step, its CPU accepted hardirqs (bit ACCEPTS_HARDIRQ) and softirqs (ACCEPTS_SOFTIRQ). */
   accepts = 0;
+  /**
+   * The step woke from a wait that steps touching nothing in common can each end (a timeout, a condition with no
+   * key): which step let it go is not a dependency the keys record.
+   */
+  looseWake = false;
   /** A delivery: the steps (by number) it can never come before (PendingIrq.after, and its RCU queue's last delivery). */
   after: readonly number[] | null = null;
 

@@ -78,10 +78,14 @@ function resume(e: Engine, cpu: CpuState, ctx: Ctx): void {
   if (e.keepLog) e.log.push(new LogRec(e.step, cpu.id, ctx.kind, ctx.name, ctx.point !== null ? ctx.point.what : ctx.kind === 'task' ? 'start' : `${ctx.kind} entry`));
   if (!ctx.retrying) e.lastStepOn[cpu.id] = e.step;
   // footprint: what the point resumed from is about (a task's first step holds no lock, so it touches only its own
-  // state before its first point; an interrupt's delivery is global)
+  // state before its first point; an interrupt's delivery records its own keys, in deliver)
   if (e.fp !== null) {
     e.fp.irq = ctx.irqSeq;
-    if (ctx.point !== null) e.fp.add(ctx.point.key);
+    if (ctx.point !== null) {
+      e.fp.add(ctx.point.key);
+      const w = ctx.point.wait;
+      if (w !== null && (w.kind === 'timeout' || (w.kind === 'event' && w.key === GLOBAL))) e.fp.looseWake = true;
+    }
   }
   if (ctx.gen === null) ctx.gen = ctx.factory!(e.m);
   const res = ctx.gen.next();
@@ -137,7 +141,7 @@ function finish(e: Engine, cpu: CpuState, ctx: Ctx, value: unknown): void {
   }
 }
 
-/** The footprint key of what a context waits for: nothing, a lock, a condition's key, or GLOBAL (RCU, a timer). */
+/** The footprint key of what a context waits for: nothing, a lock, a named condition or a grace period, or GLOBAL. */
 function waitKey(ctx: Ctx): number {
   const w = ctx.point?.wait;
   if (w === undefined || w === null) return NONE;

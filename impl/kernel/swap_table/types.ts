@@ -147,6 +147,7 @@ export class SwapInfoStruct extends SwapInfo {
     readonly vswap: boolean,
   ) {
     super(index, slots, clusterSize, badList, !vswap);
+    this.touch = (name) => m.touchShared(name);
     this.lock = m.spinlock('swap_info_struct->lock');
     this.zswapTreeLock = m.spinlock('zswap_tree.xa_lock');
     this.nonfull = Array.from({ length: orders }, () => []);

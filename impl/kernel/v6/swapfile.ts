@@ -21,6 +21,7 @@ export class SwapDevice extends SwapInfo {
   readonly clusters: PhysCluster[];
   constructor(m: Machine, index: number, slots: number, clusterSize: number, badList: readonly number[]) {
     super(index, slots, clusterSize, badList);
+    this.touch = (name) => m.touchShared(name);
     this.allocated = new Array<boolean>(slots).fill(false);
     this.bad = new Array<boolean>(slots).fill(false);
     this.rmap = new Array<number>(slots).fill(0);

@@ -1,7 +1,7 @@
 // explore: iterative context bounding with each reduction (bounded DPOR, sleep sets, none), on textbook programs whose
 // answers are known by hand.
 import { describe, expect, it } from 'vitest';
-import { Machine, atomic_add, atomic_inc, atomic_set, call_rcu, kfree, kfree_rcu, kmalloc_plain, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq, type Scheduler, type Task } from '../../impl/sim/index.ts';
+import { Machine, atomic_add, atomic_inc, atomic_set, call_rcu, kfree, kfree_rcu, kmalloc_plain, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq, wait_event, type Scheduler, type Task } from '../../impl/sim/index.ts';
 import { explore, type Reduction, type Runner } from '../../properties/explore.ts';
 
 const REDUCTIONS: readonly Reduction[] = ['dpor', 'sleep', 'none'];
@@ -132,6 +132,31 @@ const beforeIrqsOff = runner(1, (m) => {
   });
 });
 
+/**
+ * A task waits, with a condition that names no key, until X or Y is set; two other CPUs set them, in steps that touch
+ * nothing in common. It fails when woken by Y alone, which the first schedule (X set first) does not do: DPOR must
+ * still reach the order where Y wakes it, though the wake-up cannot come before whichever setter let it go.
+ */
+const eitherWakes = runner(3, (m) => {
+  const ax = m.atomic('X', 0);
+  const ay = m.atomic('Y', 0);
+  let x = 0;
+  let y = 0;
+  // (a free choice takes the highest CPU first: the first schedule is waiter, setX, waiter woken, setY)
+  m.spawn(2, 'waiter', function* () {
+    yield* wait_event(m, 'X or Y', () => x === 1 || y === 1);
+    if (x === 0) m.fail('bug', 'woken by Y alone');
+  });
+  m.spawn(1, 'setX', function* () {
+    yield* atomic_set(m, ax, 1);
+    x = 1;
+  });
+  m.spawn(0, 'setY', function* () {
+    yield* atomic_set(m, ay, 1);
+    y = 1;
+  });
+});
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -206,6 +231,12 @@ describe('explore', () => {
     expect(r.status).toBe('failure');
     expect(r.first!.failure.message).toBe('X ran before T wrote W');
     expect(r.first!.preemptions).toBe(1);
+  });
+
+  it.each(REDUCTIONS)('a wake-up any of several independent steps can cause is found caused by each (%s)', (reduction) => {
+    const r = explore(eitherWakes, { preemptions: 2, reduction });
+    expect(r.status).toBe('failure');
+    expect(r.first!.failure.message).toBe('woken by Y alone');
   });
 
   it('counts the failing schedules within a bound', () => {

@@ -17,6 +17,8 @@ import type { Node, Pending } from './explore.ts';
  * fewer). Steps that did not run within the path (left out by the bound where the run was pruned; after a failure
  * or past the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
  * Races of steps before `from0` (a prefix an earlier run shared, and whose races it added) are not looked at again.
+ * Only races that can be reversed count: an interrupt's delivery is raced only with steps it could have come before
+ * (deliveryRaces), and a CPU's step is not raced with the step that let the CPU go (race).
  */
 export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: number): void {
   const n = path.length;
@@ -92,7 +94,7 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     // earlier switch (source-DPOR's reversible races, Abdulla et al. 2014). Any other step that could have let it
     // go touches what it waited for, so it races with i and its order is explored; not so for a timeout or a
     // condition without a key, which steps touching nothing in common can each end (Footprint.looseWake).
-    if (id === null && irqThread[p] === 0 && k < n && path[k]!.cur.fp?.looseWake !== true) {
+    if (id === null && irqThread[p] === 0 && cpuOf[p]! < 31 && k < n && path[k]!.cur.fp?.looseWake !== true) {
       const bit = 1 << cpuOf[p]!;
       if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
     }

@@ -26,30 +26,26 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
   // sequence number; a pending delivery's: its id)
   const threadIds = new Map<number | string, number>();
   const cpuOf: number[] = [];
+  /** Per thread: an interrupt's handler (not a CPU's tasks). */
+  const irqThread: boolean[] = [];
   const threadOf = (key: number | string, cpu: number): number => {
     let t = threadIds.get(key);
     if (t === undefined) {
       t = cpuOf.length;
       threadIds.set(key, t);
       cpuOf.push(cpu);
+      irqThread.push(typeof key === 'string' || key < 0);
     }
     return t;
   };
   const thread = new Int32Array(n);
-  const irqThreads = new Set<number>();
   for (let j = 0; j < n; j++) {
     const c = path[j]!.cur;
     const irq = c.fp?.irq ?? -1;
     thread[j] = threadOf(irq >= 0 ? -1 - irq : c.cpu, c.cpu);
-    if (irq >= 0) irqThreads.add(thread[j]!);
   }
   const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
   const threads = cpuOf.length;
-  const irqThread = new Uint8Array(threads);
-  for (const t of irqThreads) irqThread[t] = 1;
-  pending.forEach((e, x) => {
-    if (e.irq) irqThread[pendingThreads[x]!] = 1;
-  });
   // each thread's positions, in order; the threads of each CPU, apart from atomic deliveries (footprint.ts), which
   // depend on a step of their CPU only through its key
   const at: number[][] = Array.from({ length: threads }, () => []);
@@ -94,7 +90,7 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     // earlier switch (source-DPOR's reversible races, Abdulla et al. 2014). Any other step that could have let it
     // go touches what it waited for, so it races with i and its order is explored; not so for a timeout or a
     // condition without a key, which steps touching nothing in common can each end (Footprint.looseWake).
-    if (id === null && irqThread[p] === 0 && cpuOf[p]! < 31 && k < n && path[k]!.cur.fp?.looseWake !== true) {
+    if (id === null && !irqThread[p] && cpuOf[p]! < 31 && k < n && path[k]!.cur.fp?.looseWake !== true) {
       const bit = 1 << cpuOf[p]!;
       if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
     }

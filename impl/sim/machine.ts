@@ -1,7 +1,7 @@
 // The simulated machine: the public face of one run (spawn tasks, raise interrupts, create primitives, run).
 import type { ActorRef, ContextKind, CpuId, IrqOptions, LogEntry, MachineOptions, SchedPoint, SimObserver, SpinLockOptions, Task } from './types.ts';
 import { Engine } from './engine.ts';
-import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, Footprint, GLOBAL, lockKey, objectKey } from './footprint.ts';
+import { Footprint, GLOBAL, lockKey, objectKey } from './footprint.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { addPending, collectRunnables, pendingKey, workRemains } from './runnables.ts';
 import { cpuReports, reportDeadlock } from './report.ts';
@@ -87,11 +87,7 @@ export class Machine {
         const r = this.buf[i];
         if (r === undefined) throw new Error(`sim: scheduler '${e.scheduler.name}' chose ${i} of ${this.buf.length} runnables`);
         e.schedule.push(r.id);
-        if (e.recordFootprints) {
-          e.fp = new Footprint(r.cpu);
-          const c = e.cpus[r.cpu]!;
-          if (c.online && c.irqsOn) e.fp.accepts = c.stack.length === 1 ? ACCEPTS_HARDIRQ | ACCEPTS_SOFTIRQ : ACCEPTS_HARDIRQ;
-        }
+        if (e.recordFootprints) e.fp = new Footprint(r.cpu);
         try {
           stepOnce(e, r);
         } catch (err) {

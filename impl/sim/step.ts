@@ -2,10 +2,12 @@
 // deliver an interrupt on top of what the CPU was doing.
 import { Engine, LogRec } from './engine.ts';
 import type { CpuState, Ctx, PointRec, RunnableRec } from './state.ts';
-import { GLOBAL, NONE, cpuKey, irqKey, lockKey, rcuQueueKey } from './footprint.ts';
+import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, GLOBAL, NONE, cpuKey, irqKey, lockKey, rcuQueueKey } from './footprint.ts';
 
 export function stepOnce(e: Engine, r: RunnableRec): void {
   const cpu = e.cpus[r.cpu]!;
+  // which interrupts the CPU accepted before the step (explore's races of a delivery with it)
+  if (e.fp !== null && cpu.online && cpu.irqsOn) e.fp.accepts = cpu.stack.length === 1 ? ACCEPTS_HARDIRQ | ACCEPTS_SOFTIRQ : ACCEPTS_HARDIRQ;
   if (r.irq !== null) {
     deliver(e, cpu, r);
     return;
@@ -35,14 +37,14 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   // handler's steps record what they touch (raising an interrupt is a global step; the one that ended an RCU
   // callback's grace period recorded the same interrupt key)
   e.touch(irqKey(irq.seq));
-  // an RCU callback's delivery makes the next one of its queue deliverable
-  if (irq.rcu !== null) e.touch(rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree));
   if (e.fp !== null) {
     // what it can never come before (for explore's races): its raising or queueing, the end of its grace period,
     // the delivery of the callback queued before it
     const after = [...irq.after];
     if (irq.rcu !== null) {
+      // an RCU callback's delivery makes the next one of its queue deliverable
       const q = rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree);
+      e.fp.add(q);
       const prev = e.rcuQueueLast.get(q);
       if (prev !== undefined) after.push(prev);
       e.rcuQueueLast.set(q, e.step);

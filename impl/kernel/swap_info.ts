@@ -27,10 +27,32 @@ export abstract class SwapInfo {
   protected touch: ((name: string) => void) | null = null;
   /** SWP_USED: swapped on (or on the way off). */
   on = false;
-  /** si->users (a percpu_ref): references taken by get_swap_device. */
-  users = 0;
+  /**
+   * si->users (a percpu_ref): references taken by get_swap_device. Its gets and puts are atomic ops at bare points;
+   * every access tells explore's dependency relation (`usersName`), so those points depend only on each other and
+   * on swapoff's kill and wait.
+   */
+  get users(): number {
+    this.touch?.(this.usersName);
+    return this.#users;
+  }
+  set users(v: number) {
+    this.touch?.(this.usersName);
+    this.#users = v;
+  }
+  #users = 0;
   /** si->users is live (swapon made it so; swapoff's percpu_ref_kill ends it): new gets fail after that. */
-  usersLive = false;
+  get usersLive(): boolean {
+    this.touch?.(this.usersName);
+    return this.#usersLive;
+  }
+  set usersLive(v: boolean) {
+    this.touch?.(this.usersName);
+    this.#usersLive = v;
+  }
+  #usersLive = false;
+  /** The shared name of si->users (Machine.pointShared, touchShared). */
+  readonly usersName: string;
 
   constructor(
     /** The swap type (index in swap_info[]). */
@@ -45,6 +67,7 @@ export abstract class SwapInfo {
   ) {
     this.data = new Array<number>(hasData ? slots : 0).fill(0);
     this.#writeOkName = `swap ${index} SWP_WRITEOK`;
+    this.usersName = `swap ${index} users`;
   }
 
   /** The physical chart's view of one slot. */

@@ -275,11 +275,13 @@ export class Engine {
   readerBegin(): number {
     const id = this.nextReaderId++;
     this.activeReaders.push(id);
+    if (this.fp !== null) this.fp.add(this.readersKey(this.cpu().id));
     return id;
   }
 
   readerEnd(id: number): void {
     this.activeReaders.splice(this.activeReaders.indexOf(id), 1);
+    if (this.fp !== null) this.fp.add(this.readersKey(this.cpu().id));
     // a reader that a synchronize_rcu in progress waits for: this step may end its grace period
     if (this.fp !== null) {
       for (const t of this.syncTargets) {
@@ -289,6 +291,21 @@ export class Engine {
         }
       }
     }
+  }
+
+  /**
+   * The footprint key of the RCU readers on one CPU: a step that begins or ends one records it, and so does a step
+   * that takes a grace period's start (call_rcu, kfree_rcu, synchronize_rcu), for every CPU (footprint.ts).
+   */
+  readersKey(cpu: number): number {
+    return (this.readerKeys[cpu] ??= this.sharedKey(`RCU readers on CPU${cpu}`));
+  }
+  private readonly readerKeys: number[] = [];
+
+  /** A grace period starts here (its target is taken): the step depends on every CPU's reader begins and ends. */
+  touchAllReaders(): void {
+    if (this.fp === null) return;
+    for (const c of this.cpusById) this.fp.add(this.readersKey(c.id));
   }
 
   /** No reader that was active when `target` was taken is still inside its section. */

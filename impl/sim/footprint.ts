@@ -5,10 +5,12 @@
 // point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
 // both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
 // only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point (unless it names what it
-// reads: Machine.pointShared), call_rcu and synchronize_rcu's start, wait_event (unless its condition reads only a
-// named piece of shared state) and schedule_timeout, and whatever hands out ids (allocation, creating a primitive,
-// raising an interrupt, spawning), since ids are order-dependent. synchronize_rcu's wait records GRACE_PERIOD, as
-// does every end of a reader it waits for. An interrupt's delivery touches the interrupt (its
+// reads: Machine.pointShared, pointGuarded), wait_event (unless its condition reads only a named piece of shared
+// state), schedule_timeout, raising an interrupt and spawning a task (their ids are order-dependent). Allocation
+// and creating a lock hand out ids too, but only in their own order: they record the allocator's or the lock ids'
+// shared key. RCU (rcu.ts): beginning or ending a reader records its CPU's readers key, which call_rcu, kfree_rcu
+// and synchronize_rcu's start record for every CPU; synchronize_rcu's wait records GRACE_PERIOD, as does every end
+// of a reader it waits for. An interrupt's delivery touches the interrupt (its
 // irqKey, also recorded by the step that ended an RCU callback's grace period) and its CPU, and an RCU callback's
 // its queue (rcuQueueKey).
 //
@@ -33,7 +35,11 @@ export const lockKey = (id: number): number => id * 8;
 export const atomicKey = (id: number): number => id * 8 + 1;
 export const refcountKey = (id: number): number => id * 8 + 2;
 export const objectKey = (id: number): number => id * 8 + 3;
-/** State only this CPU touches (its interrupt flag, preempt count, atomic-section stack). */
+/**
+ * Whether this CPU accepts interrupts: its interrupt flag, interrupt nesting, and whether it has a task (it may go
+ * down without one). Its preempt count, RCU read-side depth and atomic sections are recorded by no key: only its own
+ * steps see them (dependent anyway), and no delivery reads them.
+ */
 export const cpuKey = (id: number): number => id * 8 + 4;
 /** A named piece of shared state reported by the code under test (e.g. a swap slot, by the slot event oracle). */
 export const sharedKey = (id: number): number => id * 8 + 5;

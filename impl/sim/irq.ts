@@ -3,28 +3,36 @@ import type { Machine } from './machine.ts';
 import type { IrqFlags, Task } from './types.ts';
 import type { LocalLock } from './handles.ts';
 import { grant, lockdepAcquire, release } from './locks.ts';
-import { cpuKey, lockKey } from './footprint.ts';
+import { NONE, cpuKey, lockKey } from './footprint.ts';
 
-/** A point whose step touches only this CPU's own state. */
-function local(m: Machine, what: string) {
+/** A point whose step changes whether this CPU accepts interrupts (its key: footprint.ts). */
+function irqState(m: Machine, what: string) {
   return m.engine.point(what, null, cpuKey(m.engine.cpu().id));
+}
+
+/**
+ * A point whose step touches only state of this CPU or context that no interrupt delivery reads (preempt count,
+ * atomic sections): nothing to record, as steps of one CPU depend on each other anyway (footprint.ts).
+ */
+function local(m: Machine, what: string) {
+  return m.engine.point(what, null, NONE);
 }
 
 // local_irq_disable
 export function* local_irq_disable(m: Machine): Task {
-  yield local(m, 'local_irq_disable');
+  yield irqState(m, 'local_irq_disable');
   m.engine.cpu().irqsOn = false;
 }
 // local_irq_enable
 export function* local_irq_enable(m: Machine): Task {
-  yield local(m, 'local_irq_enable');
+  yield irqState(m, 'local_irq_enable');
   const e = m.engine;
   if (e.ctx().kind === 'hardirq') e.fail('bug', 'local_irq_enable in hardirq context');
   e.cpu().irqsOn = true;
 }
 // local_irq_save
 export function* local_irq_save(m: Machine): Task<IrqFlags> {
-  yield local(m, 'local_irq_save');
+  yield irqState(m, 'local_irq_save');
   const cpu = m.engine.cpu();
   const flags = cpu.irqsOn;
   cpu.irqsOn = false;
@@ -32,7 +40,7 @@ export function* local_irq_save(m: Machine): Task<IrqFlags> {
 }
 // local_irq_restore
 export function* local_irq_restore(m: Machine, flags: IrqFlags): Task {
-  yield local(m, 'local_irq_restore');
+  yield irqState(m, 'local_irq_restore');
   m.engine.cpu().irqsOn = flags;
 }
 /** irqs_disabled(); plain. */

@@ -140,6 +140,16 @@ export class Machine {
   }
 
   /**
+   * A bare point whose racy access is to state guarded by this lock's object that every access records
+   * (touchGuarded: a folio's refcount and flags): its step depends on those accesses rather than on everything.
+   */
+  *pointGuarded(what: string, l: { readonly id: number }): Task {
+    const e = this.engine;
+    yield e.point(what, null, lockKey(l.id));
+    e.ctx().label = what;
+  }
+
+  /**
    * Explore: record what each step touches (lastFootprint), for the dependency relation of footprint.ts; with
    * `history`, every step's footprint is also appended to it.
    */
@@ -254,8 +264,8 @@ export class Machine {
   }
 
   private newLock(name: string, kind: LockKind, subclass: number): LockRec {
-    // ids are handed out in order: which step creates first matters
-    this.engine.touch(GLOBAL);
+    // ids are handed out in order: which step creates first matters to the steps that create locks, and to no other
+    if (this.engine.fp !== null) this.engine.touch(this.engine.sharedKey('lock ids'));
     const l: LockRec = {
       id: this.engine.locks.length,
       name,

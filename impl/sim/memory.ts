@@ -5,13 +5,19 @@ import type { KObj } from './handles.ts';
 import { formatWhere } from './report.ts';
 import { GLOBAL, objectKey } from './footprint.ts';
 
+/**
+ * The shared name (Engine.sharedKey) of the allocator: objects are numbered in the order allocated, and failslab
+ * counts the may-fail allocations, so two allocations depend on each other and on nothing else.
+ */
+const ALLOCATOR = 'slab allocator';
+
 // kmalloc: GFP_KERNEL may sleep (might_alloc) and never fails here; the atomic flavours never sleep and fail when
 // the machine's failslab list names their rank (then null, and the log says so)
 export function kmalloc(m: Machine, what: string, gfp: 'GFP_KERNEL'): Task<KObj>;
 export function kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null>;
 export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null> {
   const e = m.engine;
-  yield e.point(`kmalloc(${what}, ${gfp})`);
+  yield e.point(`kmalloc(${what}, ${gfp})`, null, e.recordFootprints ? e.sharedKey(ALLOCATOR) : GLOBAL);
   if (gfp === 'GFP_KERNEL') e.mightSleep(`kmalloc(${what}, GFP_KERNEL)`);
   else if (e.failslab.has(++e.mayFail)) {
     m.trace(`failslab: kmalloc(${what}, ${gfp}) fails`);
@@ -29,7 +35,7 @@ export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null> 
  */
 export function kmalloc_plain(m: Machine, what: string): KObj {
   const e = m.engine;
-  e.touch(GLOBAL);
+  if (e.fp !== null) e.touch(e.sharedKey(ALLOCATOR));
   const id = e.objects.length;
   e.objects.push({ id, what, freed: null, freedByRcu: null });
   e.liveObjects++;

@@ -2,7 +2,7 @@
 // The reference count is a plain field: the kernel changes it with atomics, so callers put a scheduling point
 // where another CPU's view of it matters (folio_try_get, folio_ref_freeze).
 import type { BitLock, Machine, Task } from '../sim.ts';
-import { lock_bit, sched, trylock_bit, unlock_bit, wait_event } from '../sim.ts';
+import { lock_bit, trylock_bit, unlock_bit, wait_event } from '../sim.ts';
 import type { Kernel } from '../kernel.ts';
 import type { SwpEntry } from '../swap.ts';
 
@@ -105,7 +105,7 @@ export function* folio_unlock(k: Kernel, f: Folio): Task {
 
 /** folio_try_get: takes a reference unless the count is already zero (frozen or being freed). */
 export function* folio_try_get(k: Kernel, f: Folio): Task<boolean> {
-  yield* sched(k.m, `folio_try_get ${f}`);
+  yield* k.m.pointGuarded(`folio_try_get ${f}`, f.lock);
   if (f.refs === 0) return false;
   f.refs++;
   return true;
@@ -141,7 +141,7 @@ export function free_folio(k: Kernel, f: Folio): void {
 
 /** folio_ref_freeze: succeeds only if exactly `expected` references exist (used by __remove_mapping). */
 export function* folio_ref_freeze(k: Kernel, f: Folio, expected: number): Task<boolean> {
-  yield* sched(k.m, `folio_ref_freeze ${f}`);
+  yield* k.m.pointGuarded(`folio_ref_freeze ${f}`, f.lock);
   if (f.refs !== expected) return false;
   f.refs = 0;
   return true;

@@ -3,7 +3,7 @@
 // belong to the design (k.swap).
 import type { Kernel } from '../kernel.ts';
 import type { Task } from '../sim.ts';
-import { mutex_lock, mutex_unlock, sched, spin_lock, spin_unlock, synchronize_rcu, wait_event } from '../sim.ts';
+import { mutex_lock, mutex_unlock, spin_lock, spin_unlock, synchronize_rcu, wait_event } from '../sim.ts';
 import { EBUSY, EINVAL } from '../swap.ts';
 
 /** swapon: 0, or -EBUSY if the device is in use (on, or still on its way off). Publishes under swapon_mutex. */
@@ -36,10 +36,10 @@ export function* swapoff(k: Kernel, dev: number): Task<number> {
   yield* k.swap.try_to_unuse(si);
   // percpu_ref_kill(&si->users), synchronize_rcu, wait_for_completion(&si->comp): no get succeeds from here,
   // and the references taken before are waited for
-  yield* sched(k.m, `percpu_ref_kill(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_kill(swap ${si.index} users)`, si.usersName);
   si.usersLive = false;
   yield* synchronize_rcu(k.m);
-  yield* wait_event(k.m, `swap ${si.index} users gone`, () => si.users === 0);
+  yield* wait_event(k.m, `swap ${si.index} users gone`, () => si.users === 0, si.usersName);
   yield* mutex_lock(k.m, k.swaponMutex);
   yield* spin_lock(k.m, k.swapLock);
   k.swap.swapoff_teardown(si);

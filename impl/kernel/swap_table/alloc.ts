@@ -4,7 +4,7 @@
 // swap cache gets physical slots that only point back at its vswap slots (folio_realloc_swap's allocation).
 import type { Folio } from '../mm/folio.ts';
 import type { LocalLock, Task } from '../sim.ts';
-import { kmalloc, local_lock, local_unlock, rcu_read_lock, rcu_read_unlock, sched, spin_lock, spin_unlock } from '../sim.ts';
+import { kmalloc, local_lock, local_unlock, rcu_read_lock, rcu_read_unlock, spin_lock, spin_unlock } from '../sim.ts';
 import { EINVAL, type SwpEntry } from '../swap.ts';
 import { cluster_is_usable, isolate_lock_cluster, relocate_cluster } from './cluster.ts';
 import { emitCi, emitPhys } from './instrument.ts';
@@ -236,7 +236,7 @@ export function* cluster_alloc_swap_entry(k: SwapTableKernel, si: SwapInfoStruct
 /** get_swap_device_info: percpu_ref_tryget_live on si->users (vswap_si has none: always). */
 export function* get_swap_device_info(k: SwapTableKernel, si: SwapInfoStruct): Task<boolean> {
   if (si.vswap) return true;
-  yield* sched(k.m, `percpu_ref_tryget_live(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_tryget_live(swap ${si.index} users)`, si.usersName);
   if (!si.usersLive) return false;
   si.users++;
   return true;
@@ -245,7 +245,7 @@ export function* get_swap_device_info(k: SwapTableKernel, si: SwapInfoStruct): T
 /** put_swap_device on a device taken with get_swap_device_info. */
 export function* put_swap_device_info(k: SwapTableKernel, si: SwapInfoStruct): Task {
   if (si.vswap) return;
-  yield* sched(k.m, `percpu_ref_put(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_put(swap ${si.index} users)`, si.usersName);
   k.warnOn(si.users <= 0, `put_swap_device: swap ${si.index} users underflow`);
   si.users--;
 }

@@ -3,7 +3,7 @@
 // operations are also the base the STE's (../ste/design.ts) fall back to for entries that are not vswap slots.
 import type { Folio } from '../mm/folio.ts';
 import type { Task } from '../sim.ts';
-import { sched, spin_is_locked, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
+import { spin_is_locked, spin_lock_irqsave, spin_unlock_irqrestore } from '../sim.ts';
 import type { SwapOps, SwapRef, SwpEntry } from '../swap.ts';
 import type { SwapInfo } from '../swap_info.ts';
 import { folio_alloc_swap } from './alloc.ts';
@@ -27,7 +27,7 @@ export function* get_swap_device(k: SwapTableKernel, entry: SwpEntry): Task<Swap
   const si = k.swapInfo(swp_type(entry));
   if (!entry || !si) return null;
   if (si.vswap) return { si: null };
-  yield* sched(k.m, `percpu_ref_tryget_live(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_tryget_live(swap ${si.index} users)`, si.usersName);
   if (!si.usersLive || swp_offset(entry) >= si.slots) return null;
   si.users++;
   return { si };
@@ -37,7 +37,7 @@ export function* get_swap_device(k: SwapTableKernel, entry: SwpEntry): Task<Swap
 export function* put_swap_device(k: SwapTableKernel, ref: SwapRef): Task {
   const si = ref.si;
   if (!si) return;
-  yield* sched(k.m, `percpu_ref_put(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_put(swap ${si.index} users)`, si.usersName);
   k.warnOn(si.users <= 0, `put_swap_device: swap ${si.index} users underflow`);
   si.users--;
 }

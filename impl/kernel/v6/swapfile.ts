@@ -3,7 +3,7 @@
 import type { PhysSlotId } from '../../../model/events.ts';
 import type { V6Kernel } from './design.ts';
 import type { Machine, SpinLock, Task } from '../sim.ts';
-import { sched, spin_lock, spin_unlock } from '../sim.ts';
+import { spin_lock, spin_unlock } from '../sim.ts';
 import type { SwpEntry } from '../swap.ts';
 import { SwapInfo, type PhysSlotState } from '../swap_info.ts';
 
@@ -106,7 +106,7 @@ export function swp_slot_to_swp_entry(si: SwapDevice, offset: number): SwpEntry 
 /** swap_slot_tryget_swap_info: a reference on the slot's device (percpu_ref_tryget_live on si->users), or null. */
 export function* swap_slot_tryget_swap_info(k: V6Kernel, slot: PhysSlotId): Task<SwapDevice | null> {
   const si = k.devices[slot.dev]!;
-  yield* sched(k.m, `percpu_ref_tryget_live(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_tryget_live(swap ${si.index} users)`, si.usersName);
   if (!si.usersLive) return null;
   si.users++;
   return si;
@@ -114,7 +114,7 @@ export function* swap_slot_tryget_swap_info(k: V6Kernel, slot: PhysSlotId): Task
 
 /** swap_slot_put_swap_info: drops it; swapoff waits for the last one. */
 export function* swap_slot_put_swap_info(k: V6Kernel, si: SwapInfo): Task {
-  yield* sched(k.m, `percpu_ref_put(swap ${si.index} users)`);
+  yield* k.m.pointShared(`percpu_ref_put(swap ${si.index} users)`, si.usersName);
   k.warnOn(si.users <= 0, `swap_slot_put_swap_info: swap ${si.index} users underflow`);
   si.users--;
 }

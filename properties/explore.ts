@@ -31,10 +31,14 @@
 // Bounded DPOR (reduction 'dpor', the default): sleep sets alone still try every choice at every decision; dynamic
 // partial-order reduction (Flanagan and Godefroid, POPL 2005) tries only the first, and adds another choice at a
 // decision only when a run shows a race there (two dependent steps of different threads, which the other order
-// would reverse; a thread is a CPU's tasks or one interrupt's handler). Under a preemption bound that misses schedules (Coons et al.: reversing a race where it happens may cost
-// a preemption the bound forbids), so each race also adds its choice, conservatively, at the last context switch
-// before it, where it costs nothing more (BPOR, which they prove sound; the start of the run counts as a switch).
-// Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
+// would reverse; a thread is a CPU's tasks or one interrupt's handler, and a pair ordered through a chain of other
+// dependent steps is no race: vector clocks). Under a preemption bound that misses schedules (Coons et al.:
+// reversing a race where it happens may cost a preemption the bound forbids), so each race also adds its choice,
+// conservatively, at the last context switch before it, where it costs nothing more (BPOR, which they prove sound):
+// a decision where the CPU that stepped last could not go on or the choice taken was a preemption (the start of the
+// run counts as one; a handler's return to the task it interrupted does not). A choice the bound rules out where the
+// race is adds nothing there; one that was not enabled there adds a step that leads to it (an initial, as in
+// source-DPOR). Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
 // dporBacktrack (exploreDpor.ts) for the details, and bench/explore-agreement.ts for the check that it reaches every
 // outcome the unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a
 // sliced search (ExploreOptions.shard) falls back to sleep sets.
@@ -168,6 +172,8 @@ export interface Node {
   readonly avail: readonly Choice[];
   /** DPOR: the CPUs that could step here, within the bound or not (bit per CPU); 0 otherwise. */
   readonly stepping: number;
+  /** DPOR: the choices here beyond the bound (their ids); empty otherwise. */
+  readonly over: readonly string[];
   cur: Choice;
   readonly todo: Choice[];
   readonly done: Choice[];
@@ -250,10 +256,12 @@ class ExploreScheduler implements Scheduler {
     // DPOR: avail keeps the choices as they were offered (the one taken is a copy), and the other choices come only
     // from the races a run shows (dporBacktrack)
     const first = dpor ? { ...taken } : taken;
-    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, cur: first, todo: dpor ? [] : choices, done: [] });
+    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, over: over.length === 0 ? NO_IDS : over.map((o) => o.id), cur: first, todo: dpor ? [] : choices, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }
+
+const NO_IDS: readonly string[] = [];
 
 function canStep(runnable: readonly Runnable[], cpu: number): boolean {
   for (const r of runnable) if (r.kind === 'step' && r.cpu === cpu) return true;

@@ -10,12 +10,15 @@ import type { Node, Pending } from './explore.ts';
  * delivery on. For each step j and each other thread v, the last step i of v that j depends on is a race (steps of
  * one CPU depend on each other, delivering an interrupt before or after a task's step being a choice of its own,
  * except an atomic delivery, footprint.ts),
- * so the decision before i also tries the next step of j's thread there (every choice, if that one is not available
- * within the bound), and the decision at the last context switch before i tries it too, conservatively: reversing
- * the race at i may cost a preemption the bound forbids, where switching at a switch the schedule makes anyway does
- * not. No happens-before filter: a race through a chain of dependent steps only adds choices (more runs, never
- * fewer). Steps that did not run within the path (left out by the bound where the run was pruned; after a failure
- * or past the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
+ * so the decision before i also tries the next step of j's thread there (initialAt: when that step was not enabled
+ * there, one that leads to it; nothing when the bound rules it out there), and the decision at the last context
+ * switch before i tries it too, conservatively: reversing the race at i may cost a preemption the bound forbids,
+ * where switching at a switch the schedule makes anyway does not (switchAt). A dependent pair is a race only when
+ * the earlier step does not already happen before the later one's thread (Flanagan and Godefroid's i -/-> p, by
+ * vector clocks): a step ordered before it through a chain of other dependent steps (a lock handed on, a grace
+ * period its reader end closed, an interrupt it queued) is reversed, if at all, by reversing a race along the chain.
+ * Steps that did not run within the path (left out by the bound where the run was pruned; after a failure or past
+ * the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
  * Races of steps before `from0` (a prefix an earlier run shared, and whose races it added) are not looked at again.
  * Only races that can be reversed count: an interrupt's delivery is raced only with steps it could have come before
  * (deliveryRaces), and a CPU's step is not raced with the step that let the CPU go (race).
@@ -46,6 +49,33 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
   }
   const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
   const threads = cpuOf.length;
+  // vector clocks: clock[j * threads + v] is the last position of thread v that happens before step j or is j (-1:
+  // none); happens-before is program order, dependence between steps in the order they ran, and a delivery's
+  // Footprint.after (the steps that raised, queued or enabled it: its thread starts after them)
+  const clock = new Int32Array(n * threads).fill(-1);
+  /** The clock of thread t just before step j (its previous step's, or for a delivery the join of its after steps'). */
+  const before = new Int32Array(threads);
+  const clockBefore = (t: number, j: number): void => {
+    before.fill(-1);
+    const prev = lastAny[t]!;
+    if (prev >= 0) joinInto(before, prev);
+    const after = j < n ? path[j]!.cur.fp?.after : null;
+    if (prev < 0 && after) for (const a of after) if (a >= 0 && a < j) joinInto(before, a);
+  };
+  const joinInto = (dst: Int32Array, i: number): void => {
+    const o = i * threads;
+    for (let v = 0; v < threads; v++) if (clock[o + v]! > dst[v]!) dst[v] = clock[o + v]!;
+  };
+  /** Step j's clock: the clock before it, its own position, and the clocks of the steps it depends on (joined by the caller). */
+  const openClock = (t: number, j: number): void => {
+    clock.set(before, j * threads);
+    clock[j * threads + t] = j;
+  };
+  const joinClock = (j: number, i: number): void => {
+    const o = j * threads;
+    const q = i * threads;
+    for (let v = 0; v < threads; v++) if (clock[q + v]! > clock[o + v]!) clock[o + v] = clock[q + v]!;
+  };
   // each thread's positions, in order; the threads of each CPU, apart from atomic deliveries (footprint.ts), which
   // depend on a step of their CPU only through its key
   const at: number[][] = Array.from({ length: threads }, () => []);
@@ -73,9 +103,12 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     }
     return lo < list.length ? list[lo]! : n;
   };
-  // switchAt[i]: the last position <= i where another thread took over (0, the start of the run, counts as one)
+  // switchAt[i]: the last position <= i that was a context switch in the bound's terms, where any other choice costs
+  // no more than the one taken: the CPU that stepped last could not go on, or the choice taken was a preemption (0,
+  // the start of the run, counts as one). A handler's return to the task it interrupted changes the thread but is
+  // not one: another CPU there would cost a preemption.
   const switchAt = new Int32Array(n);
-  for (let s = 1; s < n; s++) switchAt[s] = thread[s] !== thread[s - 1] ? s : switchAt[s - 1]!;
+  for (let s = 1; s < n; s++) switchAt[s] = !path[s]!.lastCanStep || path[s]!.cur.cost > 0 ? s : switchAt[s - 1]!;
   // (a race of thread p at i adds the same choices whichever of p's steps it is with: each pair once)
   const raced = new Set<number>();
   const race = (i: number, p: number, id: string | null): void => {
@@ -94,12 +127,32 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
       const bit = 1 << cpuOf[p]!;
       if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
     }
-    addChoice(path[i]!, id ?? (k < n ? path[k]!.cur.id : null), false);
+    addChoice(path[i]!, initialAt(i, p, id ?? (k < n ? path[k]!.cur.id : null), k), false);
     if (i > 0) {
       const s = switchAt[i - 1]!;
       const ks = nextAfter(s - 1, p);
       addChoice(path[s]!, id ?? (ks < n ? path[ks]!.cur.id : null), true);
     }
+  };
+  /**
+   * The choice at i that starts the racing step's way: `want` (p's next step) when it was enabled there; when it was
+   * not, a step that must come first: the earliest step after i that happens before p's step (in `before`) and not
+   * after i, which has nothing before it in that sequence, so it was enabled at i if what enables a step is a
+   * dependency (source-DPOR's initials, Abdulla et al. 2014): not for a step woken loosely (Footprint.looseWake).
+   * Null (every choice) when there is none.
+   */
+  const initialAt = (i: number, p: number, want: string | null, k: number): string | null => {
+    const node = path[i]!;
+    if (want === null || node.avail.some((a) => a.id === want) || node.over.includes(want)) return want;
+    if (k < n && path[k]!.cur.fp?.looseWake === true) return null;
+    const ti = thread[i]!;
+    let first = n;
+    for (let v = 0; v < threads; v++) {
+      if (v === ti || v === p) continue;
+      const x = nextAfter(i, v);
+      if (x < first && x <= before[v]! && clock[x * threads + ti]! < i) first = x;
+    }
+    return first < n ? path[first]!.cur.id : null;
   };
   // per thread: its last step, its last global step; per key: the threads that touched it and their last positions
   const lastAny = new Int32Array(threads).fill(-1);
@@ -115,7 +168,7 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     if (i > cand[v]!) cand[v] = i;
   };
   /** The races of one step of `t`, not a delivery (fp null: unknown, dependent on everything), with the last steps of the others. */
-  const racesOf = (t: number, fp: Footprint | null, id: string | null): void => {
+  const racesOf = (t: number, j: number, fp: Footprint | null, id: string | null, report: boolean): void => {
     if (fp === null || fp.global) {
       for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
     } else {
@@ -131,45 +184,56 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
       }
     }
     for (const v of touched) {
-      if (v !== t) race(cand[v]!, t, id);
+      const i = cand[v]!;
+      if (j < n) joinClock(j, i);
+      if (report && v !== t && i > before[v]!) race(i, t, id);
       cand[v] = -1;
     }
     touched.length = 0;
   };
   /**
    * The races of an interrupt's delivery: for each other thread, its last step the delivery depends on and could have
-   * come before. Not one it can never precede (the step that raised or queued it, ended its grace period, or
-   * delivered the callback queued before it: Footprint.after), nor a step of its CPU taken while the CPU did not
-   * accept it (interrupts off, or a softirq inside a handler): whether it did is the stepping thread's own doing
-   * (a handler's delivery aside, which is taken as able), so the two are never enabled together; the thread's step
-   * before that, which turned interrupts off, is the race. (Flanagan and Godefroid's "may be co-enabled".)
+   * come before. Not one that happens before it (the step that raised or queued it, ended its grace period, or
+   * delivered the callback queued before it: Footprint.after, and what happens before those), nor a step of its CPU
+   * taken while the CPU did not accept it (interrupts off, or a softirq inside a handler): whether it did is the
+   * stepping thread's own doing (a handler's delivery aside, which is taken as able), so the two are never enabled
+   * together; the thread's step before that, which turned interrupts off, is the race. (Flanagan and Godefroid's
+   * "may be co-enabled".) Each thread's last step it depends on joins its clock, race or not.
    */
-  const deliveryRaces = (j: number, t: number): void => {
+  const deliveryRaces = (j: number, t: number, report: boolean): void => {
     const fj = path[j]!.cur.fp!;
     const accepted = path[j]!.cur.id.startsWith('irq:') ? ACCEPTS_HARDIRQ : ACCEPTS_SOFTIRQ;
-    const resolved = new Uint8Array(threads);
-    resolved[t] = 1;
+    // per thread: 1 once its last dependent step joined the clock, 2 once its race (or that it has none) is known
+    const state = new Uint8Array(threads);
+    state[t] = 2;
     let left = threads - 1;
     for (let i = j - 1; i >= 0 && left > 0; i--) {
       const v = thread[i]!;
-      if (resolved[v] === 1) continue;
+      if (state[v] === 2) continue;
       const fi = path[i]!.cur.fp;
       if (fi !== null && independent(fi, fj)) continue;
-      if (fj.after !== null && fj.after.includes(i)) continue;
+      if (state[v] === 0) {
+        joinClock(j, i);
+        state[v] = 1;
+      }
+      if (!report || i <= before[v]!) {
+        state[v] = 2;
+        left--;
+        continue;
+      }
       if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) continue;
-      resolved[v] = 1;
+      state[v] = 2;
       left--;
       race(i, t, null);
     }
   };
   for (let j = 0; j < n; j++) {
-    if (j >= from0) {
-      const fp = path[j]!.cur.fp;
-      if (fp !== null && fp.irq >= 0 && at[thread[j]!]![0] === j) deliveryRaces(j, thread[j]!);
-      else racesOf(thread[j]!, fp, null);
-    }
     const t = thread[j]!;
     const fp = path[j]!.cur.fp;
+    clockBefore(t, j);
+    openClock(t, j);
+    if (fp !== null && fp.irq >= 0 && at[t]![0] === j) deliveryRaces(j, t, j >= from0);
+    else racesOf(t, j, fp, null, j >= from0);
     lastAny[t] = j;
     if (fp === null || fp.global) {
       if (lastGlobal[t] === -1) withGlobal.push(t);
@@ -188,12 +252,20 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     }
   }
   // the steps left pending, after all that ran
-  pending.forEach((e, x) => racesOf(pendingThreads[x]!, null, e.id));
+  pending.forEach((e, x) => {
+    clockBefore(pendingThreads[x]!, n);
+    racesOf(pendingThreads[x]!, n, null, e.id, true);
+  });
 }
 
-/** DPOR: the decision also tries this choice (every available choice when it is not available), unless it ran or will. */
+/**
+ * DPOR: the decision also tries this choice, unless it ran or will; when the choice was not enabled there, every
+ * available choice (one of them leads to it); when it was enabled but beyond the bound, nothing (as BPOR: the
+ * conservative point at the last switch before the race is where the bound lets it be reversed).
+ */
 function addChoice(node: Node, id: string | null, conservative: boolean): void {
   const one = id === null ? undefined : node.avail.find((a) => a.id === id);
+  if (one === undefined && id !== null && node.over.includes(id)) return;
   for (const a of one !== undefined ? [one] : node.avail) {
     if (node.cur.id === a.id || node.done.some((d) => d.id === a.id)) continue;
     const queued = node.todo.find((t) => t.id === a.id);

@@ -157,6 +157,33 @@ const eitherWakes = runner(3, (m) => {
   });
 });
 
+/**
+ * T1 sets G and raises X for its own CPU, then sleeps until X's handler sets D; T0 sleeps until G is set, then fails
+ * if it reads S before T1, woken, writes it. Without preemptions that happens only when T0 runs while T1 sleeps. The
+ * first schedule delivers X there; T1's write then races with T0's read where switching costs a preemption, and the
+ * last context switch before it in the bound's terms is the delivery (T1 could not go on), not the handler's return
+ * to T1, where another CPU would cost one too.
+ */
+const wokenByHandler = runner(2, (m) => {
+  const s = m.atomic('S', 0);
+  let g = 0;
+  let d = 0;
+  m.spawn(1, 'T1', function* () {
+    yield* m.pointShared('set G', 'G');
+    g = 1;
+    m.raise_irq('X', function* (m) {
+      m.touchShared('D');
+      d = 1;
+    }, { cpu: 1 });
+    yield* wait_event(m, 'D', () => d === 1, 'D');
+    yield* atomic_set(m, s, 1);
+  });
+  m.spawn(0, 'T0', function* () {
+    yield* wait_event(m, 'G', () => g === 1, 'G');
+    if ((yield* atomic_add(m, s, 0)) === 0) m.fail('bug', 'T0 read S before T1 wrote it');
+  });
+});
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -167,6 +194,13 @@ describe('explore', () => {
     expect(k1.first!.failure.kind).toBe('deadlock');
     expect(k1.first!.preemptions).toBe(1);
     expect(k1.first!.bound).toBe(1);
+  });
+
+  it.each(REDUCTIONS)('a race is reversed at the last switch that costs nothing, not where a handler returned (%s)', (reduction) => {
+    const r = explore(wokenByHandler, { preemptions: 0, reduction });
+    expect(r.status).toBe('failure');
+    expect(r.first!.preemptions).toBe(0);
+    expect(r.first!.failure.message).toBe('T0 read S before T1 wrote it');
   });
 
   it.each(REDUCTIONS)('a race reversed at no cost where the schedule switches anyway is found without preemptions (%s)', (reduction) => {

@@ -45,7 +45,7 @@
 import type { FaultName } from '../impl/kernel/faults.ts';
 import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
 import { execute, type ExecutionFailure } from './execute.ts';
-import { dporBacktrack } from './exploreDpor.ts';
+import { dporAlternatives, dporBacktrack, irqOfChoice } from './exploreDpor.ts';
 import type { Workload } from './workload.ts';
 
 /** One run under the given scheduler; `onMachine` must be called with the machine before it runs. */
@@ -232,7 +232,7 @@ class ExploreScheduler implements Scheduler {
       if (dpor && r.kind === 'step') stepping |= 1 << r.cpu;
       if (irqs !== null && r.kind !== 'step') {
         // --irq-cpu first: an interrupt only on the first CPU (in id order) that accepts it
-        const irq = r.id.slice(0, r.id.lastIndexOf('@'));
+        const irq = irqOfChoice(r.id);
         if (irqs.has(irq)) continue;
         irqs.add(irq);
       }
@@ -254,9 +254,11 @@ class ExploreScheduler implements Scheduler {
       throw new Pruned();
     }
     // DPOR: avail keeps the choices as they were offered (the one taken is a copy), and the other choices come only
-    // from the races a run shows (dporBacktrack)
+    // from the races a run shows (dporBacktrack), except the same interrupt delivered on another CPU: one thread's
+    // other next steps, which no race can tell apart (dporAlternatives)
     const first = dpor ? { ...taken } : taken;
-    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, over: over.length === 0 ? NO_IDS : over.map((o) => o.id), cur: first, todo: dpor ? [] : choices, done: [] });
+    const todo = dpor ? (first.irq ? dporAlternatives(choices, first.id) : []) : choices;
+    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, over: over.length === 0 ? NO_IDS : over.map((o) => o.id), cur: first, todo, done: [] });
     return runnable.findIndex((r) => r.id === first.id);
   }
 }

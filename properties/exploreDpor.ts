@@ -1,7 +1,7 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
 import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, type Footprint } from '../impl/sim/index.ts';
-import type { Node, Pending } from './explore.ts';
+import type { Choice, Node, Pending } from './explore.ts';
 
 /**
  * DPOR (Flanagan and Godefroid, POPL 2005) bounded as BPOR (Coons et al., OOPSLA 2013), after a run of the path.
@@ -266,7 +266,9 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
 function addChoice(node: Node, id: string | null, conservative: boolean): void {
   const one = id === null ? undefined : node.avail.find((a) => a.id === id);
   if (one === undefined && id !== null && node.over.includes(id)) return;
-  for (const a of one !== undefined ? [one] : node.avail) {
+  // an interrupt's delivery: on every CPU that accepts it (dporAlternatives)
+  const add = one === undefined ? node.avail : one.irq ? [one, ...dporAlternatives(node.avail, one.id)] : [one];
+  for (const a of add) {
     if (node.cur.id === a.id || node.done.some((d) => d.id === a.id)) continue;
     const queued = node.todo.find((t) => t.id === a.id);
     if (queued !== undefined) {
@@ -277,4 +279,19 @@ function addChoice(node: Node, id: string | null, conservative: boolean): void {
     if (!conservative && node.sleep.some((s) => s.id === a.id)) continue;
     node.todo.push({ ...a, conservative });
   }
+}
+
+/** The interrupt a delivery choice delivers (its id without the CPU it lands on). */
+export const irqOfChoice = (id: string): string => id.slice(0, id.lastIndexOf('@'));
+
+/**
+ * DPOR: the deliveries of the interrupt `id` delivers on the other CPUs among `choices` (copies). A thread's next
+ * step is one transition in DPOR's model; an interrupt's is one per CPU that accepts it, so when one is tried, so are
+ * the others (they touch the interrupt's key, but only one can run, so no run shows them racing).
+ */
+export function dporAlternatives(choices: readonly Choice[], id: string): Choice[] {
+  const irq = irqOfChoice(id);
+  const out: Choice[] = [];
+  for (const c of choices) if (c.irq && c.id !== id && irqOfChoice(c.id) === irq) out.push({ ...c, conservative: false });
+  return out;
 }

@@ -184,6 +184,23 @@ const wokenByHandler = runner(2, (m) => {
   });
 });
 
+/**
+ * T raises an interrupt aimed at no CPU and finishes; U, on the other CPU, takes one step. The handler touches
+ * nothing, so no run shows a race, yet which CPU it lands on is an outcome: it fails on CPU `failOn`.
+ */
+const landsOn = (failOn: number): Runner =>
+  runner(2, (m) => {
+    m.spawn(0, 'T', function* () {
+      m.raise_irq('X', function* (m) {
+        if (m.cpu() === failOn) m.fail('bug', `X ran on CPU${failOn}`);
+      });
+      yield* m.point('raised');
+    });
+    m.spawn(1, 'U', function* () {
+      yield* m.point('u');
+    });
+  });
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -194,6 +211,14 @@ describe('explore', () => {
     expect(k1.first!.failure.kind).toBe('deadlock');
     expect(k1.first!.preemptions).toBe(1);
     expect(k1.first!.bound).toBe(1);
+  });
+
+  it.each(REDUCTIONS)('an interrupt aimed at no CPU is delivered on each CPU that accepts it (%s)', (reduction) => {
+    for (const cpu of [0, 1]) {
+      const r = explore(landsOn(cpu), { preemptions: 0, reduction });
+      expect(r.status).toBe('failure');
+      expect(r.first!.failure.message).toBe(`X ran on CPU${cpu}`);
+    }
   });
 
   it.each(REDUCTIONS)('a race is reversed at the last switch that costs nothing, not where a handler returned (%s)', (reduction) => {

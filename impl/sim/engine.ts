@@ -325,8 +325,16 @@ export class Engine {
         return !w.lock.locked;
       case 'rcu':
         return this.gpDone(w.target);
-      case 'event':
-        return w.cond();
+      case 'event': {
+        // (asked between steps: what the condition reads is not the last step's footprint)
+        const fp = this.fp;
+        this.fp = null;
+        try {
+          return w.cond();
+        } finally {
+          this.fp = fp;
+        }
+      }
       case 'timeout':
         if (this.timersFire) w.fired = true;
         if (w.fired) return true;

@@ -89,11 +89,12 @@ export function test_bit_locked(m: Machine, fl: BitLock): boolean {
 }
 
 // wait_event: sleep until `cond()` holds (re-evaluated by the machine between steps)
-export function* wait_event(m: Machine, what: string, cond: () => boolean, shared?: string): Task {
+export function* wait_event(m: Machine, what: string, cond: () => boolean, shared?: string | { readonly id: number }): Task {
   const e = m.engine;
-  // with `shared`, cond reads only a named piece of shared state whose every change records it (Machine.touchShared):
-  // the wait depends on those changes; otherwise on everything
-  const key = shared !== undefined && e.recordFootprints ? e.sharedKey(shared) : GLOBAL;
+  // with `shared`, cond reads only a named piece of shared state whose every change records it (Machine.touchShared),
+  // or state of a lock's object that every access records (Machine.touchGuarded): the wait depends on those changes;
+  // otherwise on everything
+  const key = shared === undefined || !e.recordFootprints ? GLOBAL : typeof shared === 'string' ? e.sharedKey(shared) : lockKey(shared.id);
   yield e.point(`wait_event(${what})`, null, key);
   e.mightSleep(`wait_event(${what})`);
   while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond, key }, key);

@@ -153,7 +153,7 @@ export function folio_ref_unfreeze(f: Folio, count: number): void {
 
 /** folio_wait_writeback: sleeps until PG_writeback clears (the bio completion clears it from an interrupt). */
 export function* folio_wait_writeback(k: Kernel, f: Folio): Task {
-  yield* wait_event(k.m, `folio_wait_writeback ${f}`, () => !f.writeback, ANY_WRITEBACK);
+  yield* wait_event(k.m, `folio_wait_writeback ${f}`, () => !f.writeback, f.lock);
 }
 
 /** is_folio_zero_filled */

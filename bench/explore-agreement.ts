@@ -1,11 +1,12 @@
 // The reductions' soundness check behind BENCHMARKS.md: for `count` small generated workloads of fast-check seed
 // `seed` (2 processes of up to `ops` ops on up to `cpus` CPUs; each with one fault of its design, or none with
 // `fixed`), explore every schedule with at most K preemptions, for K = 0, 1, 2 separately, without reduction, with
-// sleep sets and with bounded DPOR, and compare what the runs reached. An outcome is the failure kind (or none) and
-// every swap slot's sequence of events: steps that touch a slot are dependent, so equivalent schedules give the same
-// outcome, and a sound reduction reaches every outcome the full search reaches within the same bound. (Two
-// deliberate slips in the DPOR, no conservative backtracking point and none at the start of the run, each show up
-// as missing outcomes on seeds 1 and 2.)
+// sleep sets and with bounded DPOR, and compare what the runs reached. An outcome is the failure kind (or none),
+// every swap slot's sequence of events and which CPU each interrupt ran on: steps that touch a slot are dependent,
+// and where an interrupt runs is part of its delivery, so equivalent schedules give the same outcome, and a sound
+// reduction reaches every outcome the full search reaches within the same bound. (Two deliberate slips in the DPOR,
+// no conservative backtracking point and none at the start of the run, each show up as missing outcomes on seeds 1
+// and 2; so does 2998eeb's, which tried an interrupt only on the CPU its first run put it on.)
 // Usage: npx tsx bench/explore-agreement.ts [seed=1] [count=30] [cpus=2] [ops=4] [faults|fixed]
 import fc from 'fast-check';
 import { DEFAULT_BOUNDS, workloadArb } from '../properties/arbitraries.ts';
@@ -42,12 +43,23 @@ function outcomes(w: Workload, faults: readonly FaultName[], K: number, reductio
         },
       });
       const perSlot = [...slots].map(([slot, events]) => `${slot}:${events.join(',')}`).sort();
-      reached.add(`${ex.failure?.kind ?? 'ok'} ${perSlot.join(';')}`);
+      reached.add(`${ex.failure?.kind ?? 'ok'} ${perSlot.join(';')} | ${handlerCpus(ex.schedule)}`);
       return ex;
     },
     { preemptions: K, iterate: false, stopAtFailure: false, maxSchedules: MAX_RUNS, reduction },
   );
   return { reached, runs: r.runs, cut: r.status === 'cut' };
+}
+
+/** Which CPU each interrupt ran on (its runnable id without its sequence number), sorted: an order-free outcome. */
+function handlerCpus(schedule: readonly string[]): string {
+  const out: string[] = [];
+  let last = '';
+  for (const id of schedule) {
+    if ((id.startsWith('irq:') || id.startsWith('softirq:')) && id !== last) out.push(id.replace(/#\d+@/, '@'));
+    last = id;
+  }
+  return out.sort().join(',');
 }
 
 let compared = 0;

@@ -5,7 +5,7 @@
 // point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
 // both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
 // only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point (unless it names what it
-// reads: Machine.pointShared, pointGuarded), wait_event (unless its condition reads only a named piece of shared
+// reads: Machine.pointShared), wait_event (unless its condition reads only a named piece of shared
 // state), schedule_timeout, raising an interrupt and spawning a task (their ids are order-dependent). Allocation
 // and creating a lock hand out ids too, but only in their own order: they record the allocator's or the lock ids'
 // shared key. RCU (rcu.ts): beginning or ending a reader records its CPU's readers key, which call_rcu, kfree_rcu

@@ -130,22 +130,13 @@ export class Machine {
   }
 
   /**
-   * A bare point whose racy access is to a named piece of shared state (touchShared) that every writer records too:
-   * its step depends on those writers rather than on everything.
+   * A bare point whose racy access is to a named piece of shared state (touchShared) that every writer records too,
+   * or to state of a lock's object that every access records (touchGuarded: a folio's refcount and flags): its step
+   * depends on those accesses rather than on everything.
    */
-  *pointShared(what: string, name: string): Task {
+  *pointShared(what: string, name: string | { readonly id: number }): Task {
     const e = this.engine;
-    yield e.point(what, null, e.recordFootprints ? e.sharedKey(name) : GLOBAL);
-    e.ctx().label = what;
-  }
-
-  /**
-   * A bare point whose racy access is to state guarded by this lock's object that every access records
-   * (touchGuarded: a folio's refcount and flags): its step depends on those accesses rather than on everything.
-   */
-  *pointGuarded(what: string, l: { readonly id: number }): Task {
-    const e = this.engine;
-    yield e.point(what, null, lockKey(l.id));
+    yield e.point(what, null, !e.recordFootprints ? GLOBAL : typeof name === 'string' ? e.sharedKey(name) : lockKey(name.id));
     e.ctx().label = what;
   }
 

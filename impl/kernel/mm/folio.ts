@@ -105,7 +105,7 @@ export function* folio_unlock(k: Kernel, f: Folio): Task {
 
 /** folio_try_get: takes a reference unless the count is already zero (frozen or being freed). */
 export function* folio_try_get(k: Kernel, f: Folio): Task<boolean> {
-  yield* k.m.pointGuarded(`folio_try_get ${f}`, f.lock);
+  yield* k.m.pointShared(`folio_try_get ${f}`, f.lock);
   if (f.refs === 0) return false;
   f.refs++;
   return true;
@@ -141,7 +141,7 @@ export function free_folio(k: Kernel, f: Folio): void {
 
 /** folio_ref_freeze: succeeds only if exactly `expected` references exist (used by __remove_mapping). */
 export function* folio_ref_freeze(k: Kernel, f: Folio, expected: number): Task<boolean> {
-  yield* k.m.pointGuarded(`folio_ref_freeze ${f}`, f.lock);
+  yield* k.m.pointShared(`folio_ref_freeze ${f}`, f.lock);
   if (f.refs !== expected) return false;
   f.refs = 0;
   return true;

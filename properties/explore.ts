@@ -38,7 +38,8 @@
 // a decision where the CPU that stepped last could not go on or the choice taken was a preemption (the start of the
 // run counts as one; a handler's return to the task it interrupted does not). A choice the bound rules out where the
 // race is adds nothing there; one that was not enabled there adds a step that leads to it (an initial, as in
-// source-DPOR). Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
+// source-DPOR). An interrupt that CPUs could each take is one thread with a next step per CPU: trying one tries
+// them all. Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
 // dporBacktrack (exploreDpor.ts) for the details, and bench/explore-agreement.ts for the check that it reaches every
 // outcome the unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a
 // sliced search (ExploreOptions.shard) falls back to sleep sets.

@@ -285,7 +285,7 @@ function addChoice(node: Node, id: string | null, conservative: boolean): void {
 export const irqOfChoice = (id: string): string => id.slice(0, id.lastIndexOf('@'));
 
 /**
- * DPOR: the deliveries of the interrupt `id` delivers on the other CPUs among `choices` (copies). A thread's next
+ * DPOR: the choices among `choices` that deliver the same interrupt as `id` on another CPU (copies). A thread's next
  * step is one transition in DPOR's model; an interrupt's is one per CPU that accepts it, so when one is tried, so are
  * the others (they touch the interrupt's key, but only one can run, so no run shows them racing).
  */

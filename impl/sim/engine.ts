@@ -3,7 +3,7 @@ import type { ActorRef, ContextKind, CpuId, Scheduler, SimObserver, Task } from 
 import type { Machine } from './machine.ts';
 import { SimFailure, type FailureDetails } from './failure.ts';
 import { Lockdep } from './lockdep/lockdep.ts';
-import { GLOBAL, GRACE_PERIOD, sharedKey, type Footprint } from './footprint.ts';
+import { GLOBAL, GRACE_PERIOD, lockKey, sharedKey, type Footprint } from './footprint.ts';
 import {
   PointRec,
   RunnableRec,
@@ -181,6 +181,15 @@ export class Engine {
     if (this.fp !== null) this.fp.add(key);
   }
 
+  /**
+   * The footprint key a point or wait names: a named piece of shared state (touchShared), or a lock's object whose
+   * every access records it (touchGuarded); GLOBAL while footprints are not recorded (no names are numbered then).
+   */
+  keyOf(name: string | { readonly id: number }): number {
+    if (!this.recordFootprints) return GLOBAL;
+    return typeof name === 'string' ? this.sharedKey(name) : lockKey(name.id);
+  }
+
   /** The key of a named piece of shared state (numbered in order of first use, per run). */
   sharedKey(name: string): number {
     let id = this.sharedIds.get(name);
@@ -281,9 +290,9 @@ export class Engine {
 
   readerEnd(id: number): void {
     this.activeReaders.splice(this.activeReaders.indexOf(id), 1);
-    if (this.fp !== null) this.fp.add(this.readersKey(this.cpu().id));
-    // a reader that a synchronize_rcu in progress waits for: this step may end its grace period
     if (this.fp !== null) {
+      this.fp.add(this.readersKey(this.cpu().id));
+      // a reader that a synchronize_rcu in progress waits for: this step may end its grace period
       for (const t of this.syncTargets) {
         if (id < t) {
           this.fp.add(this.sharedKey(GRACE_PERIOD));

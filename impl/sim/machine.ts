@@ -136,7 +136,7 @@ export class Machine {
    */
   *pointShared(what: string, name: string | { readonly id: number }): Task {
     const e = this.engine;
-    yield e.point(what, null, !e.recordFootprints ? GLOBAL : typeof name === 'string' ? e.sharedKey(name) : lockKey(name.id));
+    yield e.point(what, null, e.keyOf(name));
     e.ctx().label = what;
   }
 

@@ -3,7 +3,7 @@ import type { Machine } from './machine.ts';
 import type { Gfp, Task } from './types.ts';
 import type { KObj } from './handles.ts';
 import { formatWhere } from './report.ts';
-import { GLOBAL, objectKey } from './footprint.ts';
+import { objectKey } from './footprint.ts';
 
 /**
  * The shared name (Engine.sharedKey) of the allocator: objects are numbered in the order allocated, and failslab
@@ -17,7 +17,7 @@ export function kmalloc(m: Machine, what: string, gfp: 'GFP_KERNEL'): Task<KObj>
 export function kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null>;
 export function* kmalloc(m: Machine, what: string, gfp: Gfp): Task<KObj | null> {
   const e = m.engine;
-  yield e.point(`kmalloc(${what}, ${gfp})`, null, e.recordFootprints ? e.sharedKey(ALLOCATOR) : GLOBAL);
+  yield e.point(`kmalloc(${what}, ${gfp})`, null, e.keyOf(ALLOCATOR));
   if (gfp === 'GFP_KERNEL') e.mightSleep(`kmalloc(${what}, GFP_KERNEL)`);
   else if (e.failslab.has(++e.mayFail)) {
     m.trace(`failslab: kmalloc(${what}, ${gfp}) fails`);

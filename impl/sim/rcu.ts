@@ -3,7 +3,7 @@
 import type { Engine } from './engine.ts';
 import type { Machine } from './machine.ts';
 import type { Task } from './types.ts';
-import { GLOBAL, GRACE_PERIOD, NONE } from './footprint.ts';
+import { GRACE_PERIOD, NONE } from './footprint.ts';
 import type { KObj } from './handles.ts';
 import { kfree } from './memory.ts';
 
@@ -51,7 +51,7 @@ export function* synchronize_rcu(m: Machine): Task {
   e.mightSleep('synchronize_rcu');
   const target = e.nextReaderId;
   // the wait depends only on the ends of the readers it waits for, which record its key (Engine.readerEnd)
-  const key = e.recordFootprints ? e.sharedKey(GRACE_PERIOD) : GLOBAL;
+  const key = e.keyOf(GRACE_PERIOD);
   e.touch(key);
   e.syncTargets.push(target);
   do {

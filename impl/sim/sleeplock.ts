@@ -94,7 +94,7 @@ export function* wait_event(m: Machine, what: string, cond: () => boolean, share
   // with `shared`, cond reads only a named piece of shared state whose every change records it (Machine.touchShared),
   // or state of a lock's object that every access records (Machine.touchGuarded): the wait depends on those changes;
   // otherwise on everything
-  const key = shared === undefined || !e.recordFootprints ? GLOBAL : typeof shared === 'string' ? e.sharedKey(shared) : lockKey(shared.id);
+  const key = shared === undefined ? GLOBAL : e.keyOf(shared);
   yield e.point(`wait_event(${what})`, null, key);
   e.mightSleep(`wait_event(${what})`);
   while (!cond()) yield e.point(`wait_event(${what}) sleeping`, { kind: 'event', what, cond, key }, key);

@@ -158,7 +158,24 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
   const lastAny = new Int32Array(threads).fill(-1);
   const lastGlobal = new Int32Array(threads).fill(-1);
   const withGlobal: number[] = [];
+  // per key, the last step of each thread that touched it (thread, position pairs); lastUpd: that updated it, a
+  // summary's part (Footprint.updates: updates depend on touches, not on each other)
   const lastKey = new Map<number, number[]>();
+  const lastUpd = new Map<number, number[]>();
+  const candidates = (m: Map<number, number[]>, key: number): void => {
+    const pairs = m.get(key);
+    if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
+  };
+  const remember = (m: Map<number, number[]>, key: number, t: number, j: number): void => {
+    const pairs = m.get(key);
+    if (pairs === undefined) m.set(key, [t, j]);
+    else {
+      let x = 0;
+      while (x < pairs.length && pairs[x] !== t) x += 2;
+      if (x < pairs.length) pairs[x + 1] = j;
+      else pairs.push(t, j);
+    }
+  };
   // the last dependent step of each other thread, for one step (reset after it)
   const cand = new Int32Array(threads).fill(-1);
   const touched: number[] = [];
@@ -179,9 +196,10 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
       if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
       for (const v of withGlobal) candidate(v, lastGlobal[v]!);
       for (const key of fp.keys) {
-        const pairs = lastKey.get(key);
-        if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
+        candidates(lastKey, key);
+        candidates(lastUpd, key);
       }
+      for (const key of fp.updates) candidates(lastKey, key);
     }
     for (const v of touched) {
       const i = cand[v]!;
@@ -239,16 +257,8 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
       if (lastGlobal[t] === -1) withGlobal.push(t);
       lastGlobal[t] = j;
     } else {
-      for (const key of fp.keys) {
-        const pairs = lastKey.get(key);
-        if (pairs === undefined) lastKey.set(key, [t, j]);
-        else {
-          let x = 0;
-          while (x < pairs.length && pairs[x] !== t) x += 2;
-          if (x < pairs.length) pairs[x + 1] = j;
-          else pairs.push(t, j);
-        }
-      }
+      for (const key of fp.keys) remember(lastKey, key, t, j);
+      for (const key of fp.updates) remember(lastUpd, key, t, j);
     }
   }
   // the steps left pending, after all that ran

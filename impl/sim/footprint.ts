@@ -4,7 +4,8 @@
 // atomic; shared data is read or written either under a simulated lock the context holds, or at a bare scheduling
 // point (m.point: a racy read, an atomic op) of its own. Under that convention two steps of different CPUs that are
 // both enabled commute unless they touch a common lock, atomic, refcount, object or shared key, so a step records
-// only those, plus GLOBAL for anything whose effect the keys do not capture: a bare point (unless it names what it
+// only those (a change of one part of a summary that others read whole, as an update: Footprint.updates), plus
+// GLOBAL for anything whose effect the keys do not capture: a bare point (unless it names what it
 // reads: Machine.pointShared), wait_event (unless its condition reads only a named piece of shared
 // state), schedule_timeout, raising an interrupt and spawning a task (their ids are order-dependent). Allocation
 // and creating a lock hand out ids too, but only in their own order: they record the allocator's or the lock ids'
@@ -54,6 +55,13 @@ export const ACCEPTS_SOFTIRQ = 2;
 export class Footprint {
   global = false;
   readonly keys: number[] = [];
+  /**
+   * Keys the step only updated one part of, as a summary that other steps read whole (e.g. whether any folio is under
+   * writeback: each writeback end clears its own folio's flag). Two updates of a key commute with each other; a step
+   * that records the key in `keys` (one that reads the whole, or waits on it) depends on each. Each part is recorded
+   * under its own key as well (the folio's), so updates of one part still depend on each other.
+   */
+  readonly updates: number[] = [];
   /** The interrupt (its sequence number) whose handler took the step; -1 for a task's step. */
   irq = -1;
   /** An atomic delivery (see above): it does not record its CPU's key, it only conflicts with the steps that do. */
@@ -73,11 +81,20 @@ export class Footprint {
   add(key: number): void {
     if (key === NONE) return;
     if (key < 0) this.global = true;
-    else if (!this.global && !this.keys.includes(key)) this.keys.push(key);
+    else if (!this.global && !this.keys.includes(key)) {
+      this.keys.push(key);
+      const u = this.updates.indexOf(key);
+      if (u >= 0) this.updates.splice(u, 1);
+    }
+  }
+
+  /** Records an update of one part of the summary `key` (see updates). */
+  addUpdate(key: number): void {
+    if (!this.global && !this.keys.includes(key) && !this.updates.includes(key)) this.updates.push(key);
   }
 }
 
-/** Two steps commute: neither global, different CPUs (or one an atomic delivery), nothing touched in common. */
+/** Two steps commute: neither global, different CPUs (or one an atomic delivery), nothing touched in common (but updates of one summary). */
 export function independent(a: Footprint, b: Footprint): boolean {
   if (a.global || b.global) return false;
   if (a.cpu === b.cpu) {
@@ -85,6 +102,7 @@ export function independent(a: Footprint, b: Footprint): boolean {
     const c = cpuKey(a.cpu);
     if ((a.atomic && b.keys.includes(c)) || (b.atomic && a.keys.includes(c))) return false;
   }
-  for (const k of a.keys) if (b.keys.includes(k)) return false;
+  for (const k of a.keys) if (b.keys.includes(k) || b.updates.includes(k)) return false;
+  for (const k of a.updates) if (b.keys.includes(k)) return false;
   return true;
 }

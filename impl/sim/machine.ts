@@ -160,10 +160,13 @@ export class Machine {
     return this.engine.fp;
   }
 
-  /** (plain) The current step touched a named piece of shared state (a swap slot): a footprint key for explore. */
-  touchShared(name: string): void {
+  /**
+   * (plain) The current step touched a named piece of shared state (a swap slot): a footprint key for explore; or, as
+   * an 'update', changed only its own part of a summary others read whole (Footprint.updates: updates commute).
+   */
+  touchShared(name: string, how: 'touch' | 'update' = 'touch'): void {
     const e = this.engine;
-    if (e.fp !== null) e.fp.add(e.sharedKey(name));
+    if (e.fp !== null) (how === 'update' ? e.fp.addUpdate(e.sharedKey(name)) : e.fp.add(e.sharedKey(name)));
   }
 
   /**

@@ -201,6 +201,30 @@ const landsOn = (failOn: number): Runner =>
     });
   });
 
+/**
+ * Two tasks each set their own part of a summary S (as writeback ends clear their own folio's flag, behind "any folio
+ * under writeback"): recorded as updates of S (Machine.touchShared's 'update') they commute with each other; recorded as plain
+ * touches they do not. A reader of the whole of S, when there is one, fails on seeing U0's part without U1's.
+ */
+const summary = (record: 'update' | 'touch', reader: boolean): Runner =>
+  runner(3, (m) => {
+    const parts = [false, false];
+    for (const cpu of [0, 1]) {
+      m.spawn(cpu, `U${cpu}`, function* () {
+        yield* m.pointShared(`set part ${cpu}`, `part ${cpu}`);
+        parts[cpu] = true;
+        if (record === 'update') m.touchShared('S', 'update');
+        else m.touchShared('S');
+      });
+    }
+    if (reader) {
+      m.spawn(2, 'R', function* () {
+        yield* m.pointShared('read S', 'S');
+        if (parts[0] && !parts[1]) m.fail('bug', "R saw U0's part without U1's");
+      });
+    }
+  });
+
 describe('explore', () => {
   it.each(REDUCTIONS)('a two-task lock-order inversion needs exactly one preemption (%s)', (reduction) => {
     const k0 = explore(inversion, { preemptions: 0, reduction });
@@ -283,6 +307,24 @@ describe('explore', () => {
     expect(counts(twoCallbacks(false), 'none')).toEqual([2, 0]);
     expect(counts(twoCallbacks(false), 'sleep')).toEqual([1, 0]);
     expect(counts(twoCallbacks(false), 'dpor')).toEqual([1, 0]);
+  });
+
+  it('takes updates of one summary in either order as one, and orders each with a reader of the whole', () => {
+    const schedules = (prog: Runner, reduction: Reduction): number => {
+      const r = explore(prog, { preemptions: 0, reduction });
+      expect(r.status).toBe('complete');
+      return r.bounds[0]!.schedules;
+    };
+    // the two tasks start in either order: DPOR runs one schedule when their updates commute, both when S is touched
+    // (sleep sets keep both either way: neither start leaves its CPU unable to step, see explore.ts)
+    expect(schedules(summary('update', false), 'none')).toBe(2);
+    expect(schedules(summary('touch', false), 'dpor')).toBe(2);
+    expect(schedules(summary('update', false), 'dpor')).toBe(1);
+    for (const reduction of REDUCTIONS) {
+      const r = explore(summary('update', true), { preemptions: 0, reduction });
+      expect(r.status).toBe('failure');
+      expect(r.first!.failure.message).toBe("R saw U0's part without U1's");
+    }
   });
 
   it.each(REDUCTIONS)('an interrupt is raced with the step that turned interrupts off, not with the steps it cannot precede (%s)', (reduction) => {

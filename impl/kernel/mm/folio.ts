@@ -8,7 +8,9 @@ import type { SwpEntry } from '../swap.ts';
 
 /**
  * The footprint name of "some live folio is under writeback": every change of a folio's PG_writeback or of its being
- * freed records it, so a wait for all writeback to end depends on those steps only (wait_event's `shared`).
+ * freed records it, so a wait for all writeback to end depends on those steps only (wait_event's `shared`). Each
+ * records it as an update of its own folio's part (Machine.touchShared): two writeback ends of different folios
+ * commute; only the wait, which reads the whole, is ordered with each.
  */
 export const ANY_WRITEBACK = 'any folio under writeback';
 
@@ -50,7 +52,7 @@ export class Folio {
   set dirty(v: boolean) { this.touch(); this.#dirty = v; }
   /** PG_writeback */
   get writeback(): boolean { this.touch(); return this.#writeback; }
-  set writeback(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK); this.#writeback = v; }
+  set writeback(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK, 'update'); this.#writeback = v; }
   /** PG_uptodate */
   get uptodate(): boolean { this.touch(); return this.#uptodate; }
   set uptodate(v: boolean) { this.touch(); this.#uptodate = v; }
@@ -73,7 +75,7 @@ export class Folio {
   get memcg(): number { this.touch(); return this.#memcg; }
   set memcg(v: number) { this.touch(); this.#memcg = v; }
   get freed(): boolean { this.touch(); return this.#freed; }
-  set freed(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK); this.#freed = v; }
+  set freed(v: boolean) { this.touch(); this.m.touchShared(ANY_WRITEBACK, 'update'); this.#freed = v; }
   get nr(): number {
     return 1 << this.order;
   }

@@ -142,8 +142,8 @@ describe('vswap-check explore', () => {
   });
 
   it('Ctrl-C during --shrink saves the smallest failing workload found so far and says the shrink stopped early', async () => {
-    // the STE race is found at 1 preemption in seconds; shrinking its 530-step workload takes minutes
-    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table.json', '--preemptions', '1', '--irq-cpu', 'first', '--shrink', '--workers', '1', '--out', join(dir, 'int-shrink')], 'shrinking the workload');
+    // the STE race is found at 1 preemption in seconds on the hunt's witness; shrinking its 527-step workload takes minutes
+    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table-hunt.json', '--preemptions', '1', '--irq-cpu', 'first', '--shrink', '--workers', '1', '--out', join(dir, 'int-shrink')], 'shrinking the workload');
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/stopped early: smaller ones may fail too/);
     const saved = /trace saved: (\S+)/.exec(r.stdout)![1]!;
@@ -159,11 +159,11 @@ describe('vswap-check explore', () => {
     expect(t.failing).toBeLessThanOrEqual(t.schedules);
   });
 
-  it('--irq-cpu first: a smaller schedule space, said in the claim; it reaches a rare STE race at one preemption', () => {
+  it('--irq-cpu first: a smaller schedule space, said in the claim; it reaches a rare STE race on the hunt witness at one preemption', () => {
     const clean = vswapCheck('explore', DOUBLE_FREE, '--fixed', '--preemptions', '1', '--irq-cpu', 'first', '--workers', '1', '--out', join(dir, 'irq'));
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toMatch(/no failure in every schedule with <= 1 preemption that delivers each interrupt on the first CPU accepting it/);
-    const race = vswapCheck('explore', 'traces/regressions/ste-rmap-read-no-table.json', '--preemptions', '1', '--irq-cpu', 'first', '--workers', '1', '--json', '--out', join(dir, 'irq'));
+    const race = vswapCheck('explore', 'traces/regressions/ste-rmap-read-no-table-hunt.json', '--preemptions', '1', '--irq-cpu', 'first', '--workers', '1', '--json', '--out', join(dir, 'irq'));
     expect(race.code, race.stderr).toBe(1);
     expect(JSON.parse(race.stdout).failure.preemptions).toBeLessThanOrEqual(1);
     const bad = vswapCheck('explore', DOUBLE_FREE, '--irq-cpu', 'last');
@@ -173,7 +173,7 @@ describe('vswap-check explore', () => {
   });
 
   it.each(['1', '2'])('Ctrl-C stops it on %s worker(s): exit 130, no claim for the bound', async (workers) => {
-    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table.json', '--fixed', '--seconds', '600', '--workers', workers, '--out', join(dir, 'int')]);
+    const r = await interruptedExplore(['traces/regressions/ste-rmap-read-no-table-hunt.json', '--fixed', '--seconds', '600', '--workers', workers, '--out', join(dir, 'int')]);
     expect(r.code, r.stdout).toBe(130);
     expect(r.stdout).toMatch(/cut short by Ctrl-C after \d+ runs/);
     expect(r.stdout).toMatch(/no claim for the bound asked/);

@@ -6,7 +6,7 @@ import { copy_page_range } from '../kernel/mm/fork.ts';
 import { folio_isolate_lru, isolate_lru_folios } from '../kernel/mm/lru.ts';
 import { mmput } from '../kernel/mm/mm.ts';
 import type { Task } from '../kernel/sim.ts';
-import { sched, spin_lock, spin_unlock, wait_event } from '../kernel/sim.ts';
+import { spin_lock, spin_unlock, wait_event } from '../kernel/sim.ts';
 import { swapoff, swapon } from '../kernel/mm/swapon.ts';
 import { shrink_folio_list } from '../kernel/mm/vmscan.ts';
 import { zap_pte_range } from '../kernel/mm/zap.ts';
@@ -46,7 +46,9 @@ function* entry<T>(w: World, fn: EntryPoint, body: Task<T>): Task<T> {
 export function* op_write(w: World, proc: Process, page: number, value: number): Task {
   const { k, m } = w;
   for (;;) {
-    yield* sched(m, `${m.currentTaskName()} write page ${page}`);
+    // a lockless PTE read, like a load or store the MMU checks: it depends on the steps that read or change this mm's
+    // PTEs (each records the page-table lock's object: mm.ts), not on everything
+    yield* m.pointShared(`${m.currentTaskName()} write page ${page}`, proc.mm.ptl);
     const pte = proc.mm.ptes.get(page);
     if (!pte) yield* entry(w, 'do_anonymous_page', do_anonymous_page(k, proc.mm, proc.memcg, page, 0));
     else if (pte.kind === 'swap') yield* entry(w, 'do_swap_page', do_swap_page(k, proc.mm, proc.memcg, page, pte.entry, true));
@@ -65,7 +67,7 @@ export function* op_write(w: World, proc: Process, page: number, value: number):
 export function* op_read(w: World, proc: Process, page: number): Task<number> {
   const { k, m } = w;
   for (;;) {
-    yield* sched(m, `${m.currentTaskName()} read page ${page}`);
+    yield* m.pointShared(`${m.currentTaskName()} read page ${page}`, proc.mm.ptl);
     const pte = proc.mm.ptes.get(page);
     if (!pte) return 0;
     if (pte.kind === 'present') {

@@ -4,9 +4,12 @@
 // found the gaps the port had (a folio's refcount and flags, memcg counters, the mm list and the LRU removal of a
 // freed folio, all changed under different locks).
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Footprint, Machine } from '../../impl/sim/index.ts';
 import { DEFAULT_BOUNDS, workloadArb } from '../../properties/arbitraries.ts';
+import { execute } from '../../properties/execute.ts';
 import { auditSwaps } from '../../properties/footprintAudit.ts';
+import { parseWorkload } from '../../traces/load.ts';
 import { RUNS } from './budget.ts';
 
 describe('step footprints', () => {
@@ -24,4 +27,29 @@ describe('step footprints', () => {
       expect(auditSwaps(w, 12, offset, true).mismatches).toEqual([]);
     },
   );
+
+  it("a workload's load or store reads its PTE under the page-table lock's key, not as a step dependent on everything", () => {
+    const w = parseWorkload(
+      JSON.stringify({
+        config: { design: 'v6', cpus: 1, clusterSize: 4, orders: [0], devices: [{ slots: 8, bad: [] }], physClusterSize: 4, zswapCapacity: 0, memcgMode: 'v2', memcgs: 1, swapCountMax: 3, failslab: [], decompressFail: [] },
+        processes: [{ cpu: 0, memcg: 0, ops: [{ op: 'write', page: 0, value: 1 }, { op: 'write', page: 0, value: 2 }, { op: 'read', page: 0 }] }],
+        background: [],
+      }),
+      'w.json',
+    );
+    const fps: Footprint[] = [];
+    let machine: Machine | null = null;
+    const ex = execute(w, { faults: [], lockdep: true, keepLog: true, onMachine: (m) => { machine = m; m.recordFootprints(fps); } });
+    expect(ex.failure).toBeNull();
+    // a lock's key is its id * 8 (impl/sim/footprint.ts)
+    const locks = (machine as unknown as { engine: { locks: readonly { name: string }[] } }).engine.locks;
+    const ptlKeys = (fp: Footprint) => fp.keys.filter((k) => k % 8 === 0 && locks[k / 8]?.name === 'mm->page_table_lock');
+    const ops = ex.log.flatMap((l, i) => (/P0 (write|read) page 0$/.test(l.what) ? [i] : []));
+    // the first store faults (a page-table change under the lock), the second stores, the load reads
+    expect(ops.length).toBeGreaterThanOrEqual(3);
+    for (const i of ops) {
+      expect(fps[i]!.global, ex.log[i]!.what).toBe(false);
+      expect(ptlKeys(fps[i]!), ex.log[i]!.what).toHaveLength(1);
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // swap entry. The page-table lock (one per mm here, like mm->page_table_lock) serialises PTE changes.
 import type { Folio } from './folio.ts';
 import type { Kernel } from '../kernel.ts';
-import type { SpinLock } from '../sim.ts';
+import type { Machine, SpinLock } from '../sim.ts';
 import type { SwpEntry } from '../swap.ts';
 
 /**
@@ -13,13 +13,61 @@ export type Pte =
   | { readonly kind: 'present'; readonly folio: Folio; readonly idx: number; readonly writable: boolean }
   | { readonly kind: 'swap'; readonly entry: SwpEntry };
 
+/**
+ * Virtual page number -> PTE (absent = pte_none). Every read or change records the page-table lock's object as the
+ * step's footprint key (Machine.touchGuarded), held or not, so a lockless PTE read (a workload's load or store
+ * deciding whether to fault) can name what it reads (Machine.pointShared) instead of depending on everything.
+ */
+class PageTable extends Map<number, Pte> {
+  constructor(private readonly touch: () => void) {
+    super();
+  }
+  override get(page: number): Pte | undefined {
+    this.touch();
+    return super.get(page);
+  }
+  override has(page: number): boolean {
+    this.touch();
+    return super.has(page);
+  }
+  override set(page: number, pte: Pte): this {
+    this.touch();
+    return super.set(page, pte);
+  }
+  override delete(page: number): boolean {
+    this.touch();
+    return super.delete(page);
+  }
+  override entries(): MapIterator<[number, Pte]> {
+    this.touch();
+    return super.entries();
+  }
+  override keys(): MapIterator<number> {
+    this.touch();
+    return super.keys();
+  }
+  override values(): MapIterator<Pte> {
+    this.touch();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[number, Pte]> {
+    return this.entries();
+  }
+  override get size(): number {
+    this.touch();
+    return super.size;
+  }
+}
+
 export class MmStruct {
-  /** Virtual page number -> PTE (absent = pte_none). */
-  readonly ptes = new Map<number, Pte>();
+  readonly ptes: Map<number, Pte>;
   constructor(
     readonly id: number,
     readonly ptl: SpinLock,
-  ) {}
+    m?: Machine,
+  ) {
+    this.ptes = m === undefined ? new Map() : new PageTable(() => m.touchGuarded(ptl));
+  }
   /** The pages with a PTE, in address order. */
   pages(): number[] {
     return [...this.ptes.keys()].sort((a, b) => a - b);
@@ -45,7 +93,7 @@ export const MMLIST = 'mmlist';
 
 /** mm_alloc: a new address space, registered for reverse-map walks. */
 export function mm_alloc(k: Kernel): MmStruct {
-  const mm = new MmStruct(k.nextMmId++, k.m.spinlock('mm->page_table_lock'));
+  const mm = new MmStruct(k.nextMmId++, k.m.spinlock('mm->page_table_lock'), k.m);
   k.mms.push(mm);
   return mm;
 }

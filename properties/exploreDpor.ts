@@ -1,6 +1,6 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
-import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, type Footprint } from '../impl/sim/index.ts';
+import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, onlyCpuKey, type Footprint } from '../impl/sim/index.ts';
 import type { Choice, Node, Pending } from './explore.ts';
 
 /**
@@ -216,7 +216,9 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
    * taken while the CPU did not accept it (interrupts off, or a softirq inside a handler): whether it did is the
    * stepping thread's own doing (a handler's delivery aside, which is taken as able), so the two are never enabled
    * together; the thread's step before that, which turned interrupts off, is the race. (Flanagan and Godefroid's
-   * "may be co-enabled".) Each thread's last step it depends on joins its clock, race or not.
+   * "may be co-enabled".) Nor, for an atomic delivery, a step of its CPU that only turned interrupts off or on (or
+   * gave the CPU a task) when no step since touched what the delivery touches: before it, the delivery reaches the
+   * state it reached where it ran (onlyCpuKey). Each thread's last step it depends on joins its clock, race or not.
    */
   const deliveryRaces = (j: number, t: number, report: boolean): void => {
     const fj = path[j]!.cur.fp!;
@@ -225,11 +227,19 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     const state = new Uint8Array(threads);
     state[t] = 2;
     let left = threads - 1;
+    // whether a step since i touched what an atomic delivery touches (not only its CPU's key): until one did, a step
+    // of its CPU that only turned interrupts off or on is no race (onlyCpuKey: the delivery before it reaches the
+    // same state as where it ran); after, it is the point before which the delivery must come to precede that step
+    let touched = false;
     for (let i = j - 1; i >= 0 && left > 0; i--) {
       const v = thread[i]!;
-      if (state[v] === 2) continue;
       const fi = path[i]!.cur.fp;
-      if (fi !== null && independent(fi, fj)) continue;
+      const indep = fi !== null && independent(fi, fj);
+      if (!indep) {
+        if (!touched && fi !== null && onlyCpuKey(fi, fj)) continue;
+        touched = true;
+      }
+      if (state[v] === 2 || indep) continue;
       if (state[v] === 0) {
         joinClock(j, i);
         state[v] = 1;

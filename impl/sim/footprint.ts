@@ -106,3 +106,16 @@ export function independent(a: Footprint, b: Footprint): boolean {
   for (const k of a.updates) if (b.keys.includes(k)) return false;
   return true;
 }
+
+/**
+ * An atomic delivery `d` and a step `a` of its CPU have nothing in common but the CPU's key: `a` only changed whether
+ * the CPU accepts interrupts (or whether it has a task). With nothing else touching what `d` touches in between,
+ * `d` before `a` reaches the state `d` after them reaches (explore's deliveryRaces does not race the two).
+ */
+export function onlyCpuKey(a: Footprint, d: Footprint): boolean {
+  if (a.global || d.global || !d.atomic || a.cpu !== d.cpu) return false;
+  const c = cpuKey(a.cpu);
+  for (const k of a.keys) if (k !== c && (d.keys.includes(k) || d.updates.includes(k))) return false;
+  for (const k of a.updates) if (d.keys.includes(k)) return false;
+  return true;
+}

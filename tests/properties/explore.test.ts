@@ -133,6 +133,51 @@ const beforeIrqsOff = runner(1, (m) => {
 });
 
 /**
+ * The same with a handler that ends in its delivery step (an atomic delivery) and task steps that name what they
+ * touch: the steps that only turn interrupts off or on are no race with it unless a step in between touched what it
+ * touches (footprint.ts onlyCpuKey); here the write inside the section did, so the step that turned interrupts off
+ * is still the race that puts the handler before the section.
+ */
+const beforeIrqsOffAtomic = runner(1, (m) => {
+  const l = m.spinlock('L');
+  let written = false;
+  m.spawn(0, 'T', function* () {
+    m.raise_irq(
+      'X',
+      function* (m) {
+        m.touchShared('W');
+        if (!written) m.fail('bug', 'X ran before T wrote W');
+      },
+      { cpu: 0 },
+    );
+    yield* m.pointShared('raised', 'R');
+    yield* spin_lock_irq(m, l);
+    yield* m.pointShared('inside', 'W');
+    written = true;
+    yield* spin_unlock_irq(m, l);
+  });
+});
+
+/**
+ * A task raises an interrupt for its own CPU, then runs three interrupts-off sections that touch nothing the handler
+ * (an atomic delivery) touches: the handler before any of them, between them or after them reaches one state.
+ */
+const sectionsApart = runner(1, (m) => {
+  const l = m.spinlock('L');
+  m.spawn(0, 'T', function* () {
+    m.raise_irq('X', function* (m) {
+      m.touchShared('W');
+    }, { cpu: 0 });
+    yield* m.pointShared('raised', 'R');
+    for (let i = 0; i < 3; i++) {
+      yield* spin_lock_irq(m, l);
+      yield* m.pointShared('inside', 'S');
+      yield* spin_unlock_irq(m, l);
+    }
+  });
+});
+
+/**
  * A task waits, with a condition that names no key, until X or Y is set; two other CPUs set them, in steps that touch
  * nothing in common. It fails when woken by Y alone, which the first schedule (X set first) does not do: DPOR must
  * still reach the order where Y wakes it, though the wake-up cannot come before whichever setter let it go.
@@ -332,6 +377,19 @@ describe('explore', () => {
     expect(r.status).toBe('failure');
     expect(r.first!.failure.message).toBe('X ran before T wrote W');
     expect(r.first!.preemptions).toBe(1);
+  });
+
+  it.each(REDUCTIONS)('an atomic delivery is raced with the step that turned interrupts off when the section touched what it touches (%s)', (reduction) => {
+    const r = explore(beforeIrqsOffAtomic, { preemptions: 1, reduction });
+    expect(r.status).toBe('failure');
+    expect(r.first!.failure.message).toBe('X ran before T wrote W');
+    expect(r.first!.preemptions).toBe(1);
+  });
+
+  it('does not race an atomic delivery with steps of its CPU that only turn interrupts off or on', () => {
+    const schedules = (reduction: Reduction) => explore(sectionsApart, { preemptions: 1, iterate: false, reduction }).bounds[0]!.schedules;
+    expect(schedules('dpor')).toBe(1);
+    expect(schedules('none')).toBeGreaterThan(3);
   });
 
   it.each(REDUCTIONS)('a wake-up any of several independent steps can cause is found caused by each (%s)', (reduction) => {

@@ -11,8 +11,9 @@
 // Reductions, over the simulator's own step footprints (impl/sim/footprint.ts, which states the data-race-freedom
 // convention they rest on): two steps of different CPUs are independent when neither is global and they touch no
 // lock, atomic, refcount, object, slot or pending interrupt in common (two updates of different parts of one summary,
-// such as two writeback ends of "any folio under writeback", are nothing in common); so are an atomic delivery (an interrupt whose
-// handler ran to its end in one step) and a step of its own CPU that leaves the CPU's interrupt state alone.
+// such as two writeback ends of "any folio under writeback", are nothing in common); so are an atomic delivery (an
+// interrupt whose handler ran to its end in one step) and a step of its own CPU that leaves the CPU's interrupt state
+// alone.
 //
 // Sleep sets (Godefroid, 1996; reduction 'sleep', and part of 'dpor'): a choice explored before a sibling sleeps in
 // the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one already

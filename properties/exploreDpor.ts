@@ -230,14 +230,14 @@ export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: 
     // whether a step since i touched what an atomic delivery touches (not only its CPU's key): until one did, a step
     // of its CPU that only turned interrupts off or on is no race (onlyCpuKey: the delivery before it reaches the
     // same state as where it ran); after, it is the point before which the delivery must come to precede that step
-    let touched = false;
+    let conflictSince = false;
     for (let i = j - 1; i >= 0 && left > 0; i--) {
       const v = thread[i]!;
       const fi = path[i]!.cur.fp;
       const indep = fi !== null && independent(fi, fj);
       if (!indep) {
-        if (!touched && fi !== null && onlyCpuKey(fi, fj)) continue;
-        touched = true;
+        if (!conflictSince && fi !== null && onlyCpuKey(fi, fj)) continue;
+        conflictSince = true;
       }
       if (state[v] === 2 || indep) continue;
       if (state[v] === 0) {

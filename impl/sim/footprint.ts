@@ -94,7 +94,10 @@ export class Footprint {
   }
 }
 
-/** Two steps commute: neither global, different CPUs (or one an atomic delivery), nothing touched in common (but updates of one summary). */
+/**
+ * Two steps commute: neither global, different CPUs (or one an atomic delivery), nothing touched in common (two
+ * updates of one summary aside).
+ */
 export function independent(a: Footprint, b: Footprint): boolean {
   if (a.global || b.global) return false;
   if (a.cpu === b.cpu) {
@@ -102,9 +105,14 @@ export function independent(a: Footprint, b: Footprint): boolean {
     const c = cpuKey(a.cpu);
     if ((a.atomic && b.keys.includes(c)) || (b.atomic && a.keys.includes(c))) return false;
   }
-  for (const k of a.keys) if (b.keys.includes(k) || b.updates.includes(k)) return false;
-  for (const k of a.updates) if (b.keys.includes(k)) return false;
-  return true;
+  return !touchInCommon(a, b, NONE);
+}
+
+/** A key other than `except` that both record, other than as two updates. */
+function touchInCommon(a: Footprint, b: Footprint, except: number): boolean {
+  for (const k of a.keys) if (k !== except && (b.keys.includes(k) || b.updates.includes(k))) return true;
+  for (const k of a.updates) if (b.keys.includes(k)) return true;
+  return false;
 }
 
 /**
@@ -114,8 +122,5 @@ export function independent(a: Footprint, b: Footprint): boolean {
  */
 export function onlyCpuKey(a: Footprint, d: Footprint): boolean {
   if (a.global || d.global || !d.atomic || a.cpu !== d.cpu) return false;
-  const c = cpuKey(a.cpu);
-  for (const k of a.keys) if (k !== c && (d.keys.includes(k) || d.updates.includes(k))) return false;
-  for (const k of a.updates) if (d.keys.includes(k)) return false;
-  return true;
+  return !touchInCommon(a, d, cpuKey(a.cpu));
 }

@@ -17,4 +17,4 @@ export { PctScheduler, type PctOptions, type PctBound } from './sched/pct.ts';
 export { ReplayScheduler } from './sched/replay.ts';
 export { MetricsScheduler } from './sched/metrics.ts';
 export { Prng } from './sched/prng.ts';
-export { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, Footprint, GLOBAL, cpuKey, independent, onlyCpuKey } from './footprint.ts';
+export { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, Footprint, GLOBAL, cpuKey, independent, lockKey, onlyCpuKey } from './footprint.ts';

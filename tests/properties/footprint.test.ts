@@ -5,7 +5,7 @@
 // freed folio, all changed under different locks).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import type { Footprint, Machine } from '../../impl/sim/index.ts';
+import { lockKey, type Footprint, type Machine } from '../../impl/sim/index.ts';
 import { DEFAULT_BOUNDS, workloadArb } from '../../properties/arbitraries.ts';
 import { execute } from '../../properties/execute.ts';
 import { auditSwaps } from '../../properties/footprintAudit.ts';
@@ -41,9 +41,9 @@ describe('step footprints', () => {
     let machine: Machine | null = null;
     const ex = execute(w, { faults: [], lockdep: true, keepLog: true, onMachine: (m) => { machine = m; m.recordFootprints(fps); } });
     expect(ex.failure).toBeNull();
-    // a lock's key is its id * 8 (impl/sim/footprint.ts)
     const locks = (machine as unknown as { engine: { locks: readonly { name: string }[] } }).engine.locks;
-    const ptlKeys = (fp: Footprint) => fp.keys.filter((k) => k % 8 === 0 && locks[k / 8]?.name === 'mm->page_table_lock');
+    const ptls = locks.flatMap((l, id) => (l.name === 'mm->page_table_lock' ? [lockKey(id)] : []));
+    const ptlKeys = (fp: Footprint) => fp.keys.filter((k) => ptls.includes(k));
     const ops = ex.log.flatMap((l, i) => (/P0 (write|read) page 0$/.test(l.what) ? [i] : []));
     // the first store faults (a page-table change under the lock), the second stores, the load reads
     expect(ops.length).toBeGreaterThanOrEqual(3);

@@ -42,13 +42,14 @@
 // race is adds nothing there; one that was not enabled there adds a step that leads to it (an initial, as in
 // source-DPOR). An interrupt that CPUs could each take is one thread with a next step per CPU: trying one tries
 // them all. Conservative choices are tried even when asleep and put no sibling to sleep (as in Deja Fu's BPOR). See
-// dporBacktrack (exploreDpor.ts) for the details, and bench/explore-agreement.ts for the check that it reaches every
+// DporRaces (exploreDpor.ts) for the details, and bench/explore-agreement.ts for the check that it reaches every
 // outcome the unreduced search reaches. Its backtracking points come from runs anywhere below a decision, so a
 // sliced search (ExploreOptions.shard) falls back to sleep sets.
 import type { FaultName } from '../impl/kernel/faults.ts';
-import { independent, type Footprint, type Machine, type Runnable, type Scheduler } from '../impl/sim/index.ts';
+import type { Machine, Scheduler } from '../impl/sim/index.ts';
 import { execute, type ExecutionFailure } from './execute.ts';
-import { dporAlternatives, dporBacktrack, irqOfChoice } from './exploreDpor.ts';
+import { DporRaces } from './exploreDpor.ts';
+import { backtrack, ExploreScheduler, Pruned, type Node, type Pending, type Reduction } from './exploreTree.ts';
 import type { Workload } from './workload.ts';
 
 /** One run under the given scheduler; `onMachine` must be called with the machine before it runs. */
@@ -88,9 +89,14 @@ export interface ExploreOptions {
   readonly irqCpu?: 'any' | 'first';
   /** With shards: the lowest bound at which another slice found a failure (no bound above it is started). */
   readonly failedBound?: () => number;
+  /**
+   * A check (tests): DPOR's race analysis starts afresh after every run instead of keeping the threads and vector
+   * clocks of the prefix the run shared with the last one. The same choices, in more time.
+   */
+  readonly dporFresh?: boolean;
 }
 
-export type Reduction = 'dpor' | 'sleep' | 'none';
+export type { Reduction } from './exploreTree.ts';
 
 /** The reduction an options object asks for. */
 export function reductionOf(opts: Pick<ExploreOptions, 'reduction' | 'shard'>): Reduction {
@@ -141,152 +147,6 @@ export interface ExploreResult {
   readonly failingKinds: Readonly<Record<string, number>>;
 }
 
-/** A choice at a decision of the search tree. */
-export interface Choice {
-  readonly id: string;
-  readonly cpu: number;
-  /** An interrupt's delivery (the first step of a thread of its own, for DPOR). */
-  readonly irq: boolean;
-  /** 1 when taking it is a preemption. */
-  readonly cost: number;
-  /** What it touched, once it ran (null: unknown, treated as dependent on everything). */
-  fp: Footprint | null;
-  /** After it ran, its CPU could not step (known once the next decision was reached). */
-  blocksCpu: boolean;
-  /** DPOR: added at the last context switch before a race (explored even if asleep, and puts nothing to sleep). */
-  conservative: boolean;
-}
-
-export interface Sleeper {
-  readonly id: string;
-  readonly fp: Footprint;
-}
-
-/** A decision of the search tree: the choice taken now, those left to take, those taken before. */
-export interface Node {
-  /** The choice taken first (the one without a preemption, if any). */
-  readonly firstId: string;
-  /** The CPU that stepped last can step again (so any other choice is a preemption). */
-  readonly lastCanStep: boolean;
-  /** Preemptions made before this decision. */
-  readonly cost: number;
-  readonly sleep: readonly Sleeper[];
-  /** DPOR: every choice within the bound here, asleep or not (what it may add to todo); empty otherwise. */
-  readonly avail: readonly Choice[];
-  /** DPOR: the CPUs that could step here, within the bound or not (bit per CPU); 0 otherwise. */
-  readonly stepping: number;
-  /** DPOR: the choices here beyond the bound (their ids); empty otherwise. */
-  readonly over: readonly string[];
-  cur: Choice;
-  readonly todo: Choice[];
-  readonly done: Choice[];
-}
-
-/** DPOR: a step that did not run within the path (its id, if it was a runnable at the path's end). */
-export interface Pending {
-  readonly cpu: number;
-  readonly id: string | null;
-  /** An interrupt's delivery. */
-  readonly irq: boolean;
-}
-
-/** A run stopped because every way on is asleep or over the bound. */
-class Pruned extends Error {}
-
-/** Follows the path's choices, then extends the path with new decisions (first choice: no preemption). */
-class ExploreScheduler implements Scheduler {
-  readonly name = 'explore';
-  machine: Machine | null = null;
-  /** When the run was pruned: the runnables left out only by the bound (DPOR treats them as pending steps). */
-  overBound: readonly Pending[] = [];
-
-  constructor(
-    private readonly path: Node[],
-    private readonly bound: number,
-    private readonly reduction: Reduction,
-    private readonly irqFirstCpu: boolean,
-  ) {}
-
-  next(runnable: readonly Runnable[], _current: string | null, step: number): number {
-    const path = this.path;
-    if (step > 0) {
-      const prev = path[step - 1]!;
-      if (prev.cur.fp === null) prev.cur.fp = this.machine!.lastFootprint;
-    }
-    if (step < path.length) {
-      const id = path[step]!.cur.id;
-      for (let i = 0; i < runnable.length; i++) if (runnable[i]!.id === id) return i;
-      throw new Error(`explore: step ${step}: '${id}' is not runnable on a re-run of the same prefix (the run is not deterministic)`);
-    }
-    const parent = step > 0 ? path[step - 1]! : null;
-    const lastCpu = parent?.cur.cpu ?? -1;
-    const lastCanStep = lastCpu >= 0 && canStep(runnable, lastCpu);
-    if (parent !== null) parent.cur.blocksCpu = !lastCanStep;
-    const cost = parent === null ? 0 : parent.cost + parent.cur.cost;
-    const sleep = parent !== null && this.reduction !== 'none' ? childSleep(parent) : [];
-    const dpor = this.reduction === 'dpor';
-    // DPOR keeps every choice within the bound, for the races a run shows (dporBacktrack) to add to todo
-    const avail: Choice[] = [];
-    const choices: Choice[] = [];
-    const over: Choice[] = [];
-    const irqs = this.irqFirstCpu ? new Set<string>() : null;
-    let stepping = 0;
-    for (const r of runnable) {
-      if (dpor && r.kind === 'step') stepping |= 1 << r.cpu;
-      if (irqs !== null && r.kind !== 'step') {
-        // --irq-cpu first: an interrupt only on the first CPU (in id order) that accepts it
-        const irq = irqOfChoice(r.id);
-        if (irqs.has(irq)) continue;
-        irqs.add(irq);
-      }
-      const c = lastCanStep && !(r.kind === 'step' && r.cpu === lastCpu) ? 1 : 0;
-      const choice: Choice = { id: r.id, cpu: r.cpu, irq: r.kind !== 'step', cost: c, fp: null, blocksCpu: false, conservative: false };
-      if (cost + c > this.bound) {
-        if (dpor) over.push(choice);
-        continue;
-      }
-      if (dpor) avail.push(choice);
-      if (sleep.some((s) => s.id === r.id)) continue;
-      // the step that costs nothing first: the schedule without preemptions comes first
-      if (c === 0) choices.unshift(choice);
-      else choices.push(choice);
-    }
-    const taken = choices.shift();
-    if (taken === undefined) {
-      this.overBound = over;
-      throw new Pruned();
-    }
-    // DPOR: avail keeps the choices as they were offered (the one taken is a copy), and the other choices come only
-    // from the races a run shows (dporBacktrack), except the same interrupt delivered on another CPU: one thread's
-    // other next steps, which no race can tell apart (dporAlternatives)
-    const first = dpor ? { ...taken } : taken;
-    const todo = dpor ? (first.irq ? dporAlternatives(choices, first.id) : []) : choices;
-    path.push({ firstId: first.id, lastCanStep, cost, sleep, avail, stepping, over: over.length === 0 ? NO_IDS : over.map((o) => o.id), cur: first, todo, done: [] });
-    return runnable.findIndex((r) => r.id === first.id);
-  }
-}
-
-const NO_IDS: readonly string[] = [];
-
-function canStep(runnable: readonly Runnable[], cpu: number): boolean {
-  for (const r of runnable) if (r.kind === 'step' && r.cpu === cpu) return true;
-  return false;
-}
-
-/** The sleep set after the parent's current choice: what stays asleep, and the explored siblings that may sleep. */
-function childSleep(parent: Node): Sleeper[] {
-  const b = parent.cur;
-  const out: Sleeper[] = [];
-  if (b.fp === null) return out;
-  for (const s of parent.sleep) if (independent(s.fp, b.fp)) out.push(s);
-  for (const a of parent.done) {
-    if (a.fp === null || a.conservative) continue;
-    const free = (parent.lastCanStep && a.cost === 0) || (a.blocksCpu && a.cost <= b.cost);
-    if (free && independent(a.fp, b.fp)) out.push({ id: a.id, fp: a.fp });
-  }
-  return out;
-}
-
 /** How many decisions of the path take a choice other than their first: the depth of its subtree in the tree of subtrees. */
 function level(path: readonly Node[]): number {
   let n = 0;
@@ -300,21 +160,6 @@ function level(path: readonly Node[]): number {
  * better than dealing only the subtrees that branch off the bound's first schedule.
  */
 const DEAL_LEVEL = 2;
-
-/** The next schedule to run: the deepest decision with a choice left; false when the bound is exhausted. */
-function backtrack(path: Node[]): boolean {
-  while (path.length > 0) {
-    const node = path[path.length - 1]!;
-    node.done.push(node.cur);
-    const next = node.todo.shift();
-    if (next !== undefined) {
-      node.cur = next;
-      return true;
-    }
-    path.pop();
-  }
-  return false;
-}
 
 /** The search, run to its end in one go. */
 export function explore(run: Runner, opts: ExploreOptions): ExploreResult {
@@ -359,6 +204,8 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
     const stats: BoundStats = { bound: k, schedules: 0, pruned: 0, failing: 0 };
     bounds.push(stats);
     const path: Node[] = [];
+    // DPOR: the race analysis, which keeps what the runs of this search share (their prefix)
+    const races = reduction === 'dpor' ? new DporRaces() : null;
     // the position of the decision the last backtrack changed (everything before it ran before, the same way)
     let changedAt = 0;
     // sharded: subtrees dealt so far; whether the next run is this slice's to count, or skipped
@@ -414,7 +261,7 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
         if (mine) stats.pruned++;
         pending = sched.overBound;
       }
-      if (reduction === 'dpor') dporBacktrack(path, pending, changedAt);
+      if (races !== null) (opts.dporFresh === true ? new DporRaces() : races).backtrack(path, pending, changedAt);
       opts.onProgress?.({ bound: k, schedules: stats.schedules, pruned: stats.pruned, failing: stats.failing });
       yield;
       if (!backtrack(path)) break;

@@ -1,7 +1,8 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
 import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, onlyCpuKey, type Footprint } from '../impl/sim/index.ts';
-import type { Choice, Node, Pending } from './explore.ts';
+import { DporPath } from './exploreDporPath.ts';
+import { dporAlternatives, type Node, type Pending } from './exploreTree.ts';
 
 /**
  * DPOR (Flanagan and Godefroid, POPL 2005) bounded as BPOR (Coons et al., OOPSLA 2013), after a run of the path.
@@ -20,262 +21,221 @@ import type { Choice, Node, Pending } from './explore.ts';
  * Steps that did not run within the path (left out by the bound where the run was pruned; after a failure or past
  * the step limit, one for every CPU) are pending steps dependent on everything: their footprints are unknown.
  * Races of steps before `from0` (a prefix an earlier run shared, and whose races it added) are not looked at again.
+ * One instance serves one depth-first search: consecutive runs share all their decisions before the one the last
+ * backtrack changed (`from0`), so the threads and vector clocks of that prefix, which depend on nothing after it, are
+ * kept from the last path instead of rebuilt (the same races, in the same order, as rebuilding them).
  * Only races that can be reversed count: an interrupt's delivery is raced only with steps it could have come before
  * (deliveryRaces), and a CPU's step is not raced with the step that let the CPU go (race).
  */
-export function dporBacktrack(path: Node[], pending: readonly Pending[], from0: number): void {
-  const n = path.length;
-  // threads, numbered in order of appearance: a CPU's tasks (key: the CPU), or an interrupt's handler (key: -1 - its
-  // sequence number; a pending delivery's: its id)
-  const threadIds = new Map<number | string, number>();
-  const cpuOf: number[] = [];
-  /** Per thread: an interrupt's handler (not a CPU's tasks). */
-  const irqThread: boolean[] = [];
-  const threadOf = (key: number | string, cpu: number): number => {
-    let t = threadIds.get(key);
-    if (t === undefined) {
-      t = cpuOf.length;
-      threadIds.set(key, t);
-      cpuOf.push(cpu);
-      irqThread.push(typeof key === 'string' || key < 0);
+export class DporRaces extends DporPath {
+  /** Adds the races of the path (run to its end, then the pending steps) to its decisions; see the class. */
+  backtrack(path: Node[], pending: readonly Pending[], from0: number): void {
+    const n = path.length;
+    // the prefix before from0 is the last path's: its threads, clocks and last steps are kept (DporPath)
+    const keep = Math.min(from0, this.kept, n);
+    const pendingThreads = this.renumber(path, pending, keep);
+    const { cpuOf, irqThread, atomic, at, withGlobal, lastKey, lastUpd, lastAny, lastGlobal, thread } = this;
+    const threads = cpuOf.length;
+    // vector clocks: clock[j * S + v] is the last position of thread v that happens before step j or is j (-1:
+    // none); happens-before is program order, dependence between steps in the order they ran, and a delivery's
+    // Footprint.after (the steps that raised, queued or enabled it: its thread starts after them). A step's clock
+    // depends only on the steps before it, so the kept prefix's stand.
+    const S = this.stride;
+    const clock = this.clock;
+    /** The clock of thread t just before step j (its previous step's, or for a delivery the join of its after steps'). */
+    const before = new Int32Array(S);
+    const clockBefore = (t: number, j: number): void => {
+      before.fill(-1);
+      const prev = lastAny[t]!;
+      if (prev >= 0) joinInto(before, prev);
+      const after = j < n ? path[j]!.cur.fp?.after : null;
+      if (prev < 0 && after) for (const a of after) if (a >= 0 && a < j) joinInto(before, a);
+    };
+    const joinInto = (dst: Int32Array, i: number): void => {
+      const o = i * S;
+      for (let v = 0; v < threads; v++) if (clock[o + v]! > dst[v]!) dst[v] = clock[o + v]!;
+    };
+    /** Step j's clock: the clock before it, its own position, and the clocks of the steps it depends on (joined by the caller). */
+    const openClock = (t: number, j: number): void => {
+      clock.set(before, j * S);
+      clock[j * S + t] = j;
+    };
+    const joinClock = (j: number, i: number): void => {
+      const o = j * S;
+      const q = i * S;
+      for (let v = 0; v < threads; v++) if (clock[q + v]! > clock[o + v]!) clock[o + v] = clock[q + v]!;
+    };
+    // the threads of each CPU, apart from atomic deliveries (footprint.ts), which depend on a step of their CPU only
+    // through its key
+    const onCpu: number[][] = [];
+    const atomicOnCpu: number[][] = [];
+    for (let t = 0; t < threads; t++) {
+      onCpu[cpuOf[t]!] ??= [];
+      atomicOnCpu[cpuOf[t]!] ??= [];
+      (atomic[t] ? atomicOnCpu : onCpu)[cpuOf[t]!]!.push(t);
     }
-    return t;
-  };
-  const thread = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const c = path[j]!.cur;
-    const irq = c.fp?.irq ?? -1;
-    thread[j] = threadOf(irq >= 0 ? -1 - irq : c.cpu, c.cpu);
-  }
-  const pendingThreads = pending.map((e) => threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
-  const threads = cpuOf.length;
-  // vector clocks: clock[j * threads + v] is the last position of thread v that happens before step j or is j (-1:
-  // none); happens-before is program order, dependence between steps in the order they ran, and a delivery's
-  // Footprint.after (the steps that raised, queued or enabled it: its thread starts after them)
-  const clock = new Int32Array(n * threads).fill(-1);
-  /** The clock of thread t just before step j (its previous step's, or for a delivery the join of its after steps'). */
-  const before = new Int32Array(threads);
-  const clockBefore = (t: number, j: number): void => {
-    before.fill(-1);
-    const prev = lastAny[t]!;
-    if (prev >= 0) joinInto(before, prev);
-    const after = j < n ? path[j]!.cur.fp?.after : null;
-    if (prev < 0 && after) for (const a of after) if (a >= 0 && a < j) joinInto(before, a);
-  };
-  const joinInto = (dst: Int32Array, i: number): void => {
-    const o = i * threads;
-    for (let v = 0; v < threads; v++) if (clock[o + v]! > dst[v]!) dst[v] = clock[o + v]!;
-  };
-  /** Step j's clock: the clock before it, its own position, and the clocks of the steps it depends on (joined by the caller). */
-  const openClock = (t: number, j: number): void => {
-    clock.set(before, j * threads);
-    clock[j * threads + t] = j;
-  };
-  const joinClock = (j: number, i: number): void => {
-    const o = j * threads;
-    const q = i * threads;
-    for (let v = 0; v < threads; v++) if (clock[q + v]! > clock[o + v]!) clock[o + v] = clock[q + v]!;
-  };
-  // each thread's positions, in order; the threads of each CPU, apart from atomic deliveries (footprint.ts), which
-  // depend on a step of their CPU only through its key
-  const at: number[][] = Array.from({ length: threads }, () => []);
-  const atomic = new Uint8Array(threads);
-  for (let j = 0; j < n; j++) {
-    at[thread[j]!]!.push(j);
-    if (path[j]!.cur.fp?.atomic === true) atomic[thread[j]!] = 1;
-  }
-  const onCpu: number[][] = [];
-  const atomicOnCpu: number[][] = [];
-  for (let t = 0; t < threads; t++) {
-    onCpu[cpuOf[t]!] ??= [];
-    atomicOnCpu[cpuOf[t]!] ??= [];
-    (atomic[t] === 1 ? atomicOnCpu : onCpu)[cpuOf[t]!]!.push(t);
-  }
-  /** The first position after i with a step of thread p (n: none). */
-  const nextAfter = (i: number, p: number): number => {
-    const list = at[p]!;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! <= i) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < list.length ? list[lo]! : n;
-  };
-  // switchAt[i]: the last position <= i that was a context switch in the bound's terms, where any other choice costs
-  // no more than the one taken: the CPU that stepped last could not go on, or the choice taken was a preemption (0,
-  // the start of the run, counts as one). A handler's return to the task it interrupted changes the thread but is
-  // not one: another CPU there would cost a preemption.
-  const switchAt = new Int32Array(n);
-  for (let s = 1; s < n; s++) switchAt[s] = !path[s]!.lastCanStep || path[s]!.cur.cost > 0 ? s : switchAt[s - 1]!;
-  // (a race of thread p at i adds the same choices whichever of p's steps it is with: each pair once)
-  const raced = new Set<number>();
-  const race = (i: number, p: number, id: string | null): void => {
-    if (id === null) {
-      if (raced.has(i * threads + p)) return;
-      raced.add(i * threads + p);
-    }
-    // the choice at i that starts p's way to the racing step: p's next step after i, if it is available there
-    const k = nextAfter(i, p);
-    // a CPU that could not step before i and could after it was let go by i (a lock released, a condition made
-    // true, a grace period ended): its step cannot come before i, so the race cannot be reversed, here or at an
-    // earlier switch (source-DPOR's reversible races, Abdulla et al. 2014). Any other step that could have let it
-    // go touches what it waited for, so it races with i and its order is explored; not so for a timeout or a
-    // condition without a key, which steps touching nothing in common can each end (Footprint.looseWake).
-    if (id === null && !irqThread[p] && cpuOf[p]! < 31 && k < n && path[k]!.cur.fp?.looseWake !== true) {
-      const bit = 1 << cpuOf[p]!;
-      if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
-    }
-    addChoice(path[i]!, initialAt(i, p, id ?? (k < n ? path[k]!.cur.id : null), k), false);
-    if (i > 0) {
-      const s = switchAt[i - 1]!;
-      const ks = nextAfter(s - 1, p);
-      addChoice(path[s]!, id ?? (ks < n ? path[ks]!.cur.id : null), true);
-    }
-  };
-  /**
-   * The choice at i that starts the racing step's way: `want` (p's next step) when it was enabled there; when it was
-   * not, a step that must come first: the earliest step after i that happens before p's step (in `before`) and not
-   * after i, which has nothing before it in that sequence, so it was enabled at i if what enables a step is a
-   * dependency (source-DPOR's initials, Abdulla et al. 2014): not for a step woken loosely (Footprint.looseWake).
-   * Null (every choice) when there is none.
-   */
-  const initialAt = (i: number, p: number, want: string | null, k: number): string | null => {
-    const node = path[i]!;
-    if (want === null || node.avail.some((a) => a.id === want) || node.over.includes(want)) return want;
-    if (k < n && path[k]!.cur.fp?.looseWake === true) return null;
-    const ti = thread[i]!;
-    let first = n;
-    for (let v = 0; v < threads; v++) {
-      if (v === ti || v === p) continue;
-      const x = nextAfter(i, v);
-      if (x < first && x <= before[v]! && clock[x * threads + ti]! < i) first = x;
-    }
-    return first < n ? path[first]!.cur.id : null;
-  };
-  // per thread: its last step, its last global step; per key: the threads that touched it and their last positions
-  const lastAny = new Int32Array(threads).fill(-1);
-  const lastGlobal = new Int32Array(threads).fill(-1);
-  const withGlobal: number[] = [];
-  // per key, the last step of each thread that touched it (thread, position pairs); lastUpd: that updated it, a
-  // summary's part (Footprint.updates: updates depend on touches, not on each other)
-  const lastKey = new Map<number, number[]>();
-  const lastUpd = new Map<number, number[]>();
-  const candidates = (m: Map<number, number[]>, key: number): void => {
-    const pairs = m.get(key);
-    if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
-  };
-  const remember = (m: Map<number, number[]>, key: number, t: number, j: number): void => {
-    const pairs = m.get(key);
-    if (pairs === undefined) m.set(key, [t, j]);
-    else {
-      let x = 0;
-      while (x < pairs.length && pairs[x] !== t) x += 2;
-      if (x < pairs.length) pairs[x + 1] = j;
-      else pairs.push(t, j);
-    }
-  };
-  // the last dependent step of each other thread, for one step (reset after it)
-  const cand = new Int32Array(threads).fill(-1);
-  const touched: number[] = [];
-  const candidate = (v: number, i: number): void => {
-    if (i < 0) return;
-    if (cand[v] === -1) touched.push(v);
-    if (i > cand[v]!) cand[v] = i;
-  };
-  /** The races of one step of `t`, not a delivery (fp null: unknown, dependent on everything), with the last steps of the others. */
-  const racesOf = (t: number, j: number, fp: Footprint | null, id: string | null, report: boolean): void => {
-    if (fp === null || fp.global) {
-      for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
-    } else {
-      // steps of one CPU depend on each other, except atomic deliveries: on a step that records the CPU's key
-      // (deliveries themselves are raced by deliveryRaces)
-      const c = cpuOf[t]!;
-      for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
-      if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
-      for (const v of withGlobal) candidate(v, lastGlobal[v]!);
-      for (const key of fp.keys) {
-        candidates(lastKey, key);
-        candidates(lastUpd, key);
+    /** The first position after i with a step of thread p (n: none). */
+    const nextAfter = (i: number, p: number): number => {
+      const list = at[p]!;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid]! <= i) lo = mid + 1;
+        else hi = mid;
       }
-      for (const key of fp.updates) candidates(lastKey, key);
-    }
-    for (const v of touched) {
-      const i = cand[v]!;
-      if (j < n) joinClock(j, i);
-      if (report && v !== t && i > before[v]!) race(i, t, id);
-      cand[v] = -1;
-    }
-    touched.length = 0;
-  };
-  /**
-   * The races of an interrupt's delivery: for each other thread, its last step the delivery depends on and could have
-   * come before. Not one that happens before it (the step that raised or queued it, ended its grace period, or
-   * delivered the callback queued before it: Footprint.after, and what happens before those), nor a step of its CPU
-   * taken while the CPU did not accept it (interrupts off, or a softirq inside a handler): whether it did is the
-   * stepping thread's own doing (a handler's delivery aside, which is taken as able), so the two are never enabled
-   * together; the thread's step before that, which turned interrupts off, is the race. (Flanagan and Godefroid's
-   * "may be co-enabled".) Nor, for an atomic delivery, a step of its CPU that only turned interrupts off or on (or
-   * gave the CPU a task) when no step since touched what the delivery touches: before it, the delivery reaches the
-   * state it reached where it ran (onlyCpuKey). Each thread's last step it depends on joins its clock, race or not.
-   */
-  const deliveryRaces = (j: number, t: number, report: boolean): void => {
-    const fj = path[j]!.cur.fp!;
-    const accepted = path[j]!.cur.id.startsWith('irq:') ? ACCEPTS_HARDIRQ : ACCEPTS_SOFTIRQ;
-    // per thread: 1 once its last dependent step joined the clock, 2 once its race (or that it has none) is known
-    const state = new Uint8Array(threads);
-    state[t] = 2;
-    let left = threads - 1;
-    // whether a step since i touched what an atomic delivery touches (not only its CPU's key): until one did, a step
-    // of its CPU that only turned interrupts off or on is no race (onlyCpuKey: the delivery before it reaches the
-    // same state as where it ran); after, it is the point before which the delivery must come to precede that step
-    let conflictSince = false;
-    for (let i = j - 1; i >= 0 && left > 0; i--) {
-      const v = thread[i]!;
-      const fi = path[i]!.cur.fp;
-      const indep = fi !== null && independent(fi, fj);
-      if (!indep) {
-        if (!conflictSince && fi !== null && onlyCpuKey(fi, fj)) continue;
-        conflictSince = true;
+      return lo < list.length ? list[lo]! : n;
+    };
+    // switchAt[i]: the last position <= i that was a context switch in the bound's terms, where any other choice costs
+    // no more than the one taken: the CPU that stepped last could not go on, or the choice taken was a preemption (0,
+    // the start of the run, counts as one). A handler's return to the task it interrupted changes the thread but is
+    // not one: another CPU there would cost a preemption.
+    const switchAt = new Int32Array(n);
+    for (let s = 1; s < n; s++) switchAt[s] = !path[s]!.lastCanStep || path[s]!.cur.cost > 0 ? s : switchAt[s - 1]!;
+    // (a race of thread p at i adds the same choices whichever of p's steps it is with: each pair once)
+    const raced = new Set<number>();
+    const race = (i: number, p: number, id: string | null): void => {
+      if (id === null) {
+        if (raced.has(i * threads + p)) return;
+        raced.add(i * threads + p);
       }
-      if (state[v] === 2 || indep) continue;
-      if (state[v] === 0) {
-        joinClock(j, i);
-        state[v] = 1;
+      // the choice at i that starts p's way to the racing step: p's next step after i, if it is available there
+      const k = nextAfter(i, p);
+      // a CPU that could not step before i and could after it was let go by i (a lock released, a condition made
+      // true, a grace period ended): its step cannot come before i, so the race cannot be reversed, here or at an
+      // earlier switch (source-DPOR's reversible races, Abdulla et al. 2014). Any other step that could have let it
+      // go touches what it waited for, so it races with i and its order is explored; not so for a timeout or a
+      // condition without a key, which steps touching nothing in common can each end (Footprint.looseWake).
+      if (id === null && !irqThread[p] && cpuOf[p]! < 31 && k < n && path[k]!.cur.fp?.looseWake !== true) {
+        const bit = 1 << cpuOf[p]!;
+        if ((path[i]!.stepping & bit) === 0 && (path[i + 1]!.stepping & bit) !== 0) return;
       }
-      if (!report || i <= before[v]!) {
+      addChoice(path[i]!, initialAt(i, p, id ?? (k < n ? path[k]!.cur.id : null), k), false);
+      if (i > 0) {
+        const s = switchAt[i - 1]!;
+        const ks = nextAfter(s - 1, p);
+        addChoice(path[s]!, id ?? (ks < n ? path[ks]!.cur.id : null), true);
+      }
+    };
+    /**
+     * The choice at i that starts the racing step's way: `want` (p's next step) when it was enabled there; when it was
+     * not, a step that must come first: the earliest step after i that happens before p's step (in `before`) and not
+     * after i, which has nothing before it in that sequence, so it was enabled at i if what enables a step is a
+     * dependency (source-DPOR's initials, Abdulla et al. 2014): not for a step woken loosely (Footprint.looseWake).
+     * Null (every choice) when there is none.
+     */
+    const initialAt = (i: number, p: number, want: string | null, k: number): string | null => {
+      const node = path[i]!;
+      if (want === null || node.avail.some((a) => a.id === want) || node.over.includes(want)) return want;
+      if (k < n && path[k]!.cur.fp?.looseWake === true) return null;
+      const ti = thread[i]!;
+      let first = n;
+      for (let v = 0; v < threads; v++) {
+        if (v === ti || v === p) continue;
+        const x = nextAfter(i, v);
+        if (x < first && x <= before[v]! && clock[x * S + ti]! < i) first = x;
+      }
+      return first < n ? path[first]!.cur.id : null;
+    };
+    const candidates = (m: Map<number, number[]>, key: number): void => {
+      const pairs = m.get(key);
+      if (pairs !== undefined) for (let x = 0; x < pairs.length; x += 2) candidate(pairs[x]!, pairs[x + 1]!);
+    };
+    // the last dependent step of each other thread, for one step (reset after it)
+    const cand = new Int32Array(threads).fill(-1);
+    const touched: number[] = [];
+    const candidate = (v: number, i: number): void => {
+      if (i < 0) return;
+      if (cand[v] === -1) touched.push(v);
+      if (i > cand[v]!) cand[v] = i;
+    };
+    /** The races of one step of `t`, not a delivery (fp null: unknown, dependent on everything), with the last steps of the others. */
+    const racesOf = (t: number, j: number, fp: Footprint | null, id: string | null, report: boolean): void => {
+      if (fp === null || fp.global) {
+        for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
+      } else {
+        // steps of one CPU depend on each other, except atomic deliveries: on a step that records the CPU's key
+        // (deliveries themselves are raced by deliveryRaces)
+        const c = cpuOf[t]!;
+        for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
+        if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
+        for (const v of withGlobal) candidate(v, lastGlobal[v]!);
+        for (const key of fp.keys) {
+          candidates(lastKey, key);
+          candidates(lastUpd, key);
+        }
+        for (const key of fp.updates) candidates(lastKey, key);
+      }
+      for (const v of touched) {
+        const i = cand[v]!;
+        if (j < n) joinClock(j, i);
+        if (report && v !== t && i > before[v]!) race(i, t, id);
+        cand[v] = -1;
+      }
+      touched.length = 0;
+    };
+    /**
+     * The races of an interrupt's delivery: for each other thread, its last step the delivery depends on and could have
+     * come before. Not one that happens before it (the step that raised or queued it, ended its grace period, or
+     * delivered the callback queued before it: Footprint.after, and what happens before those), nor a step of its CPU
+     * taken while the CPU did not accept it (interrupts off, or a softirq inside a handler): whether it did is the
+     * stepping thread's own doing (a handler's delivery aside, which is taken as able), so the two are never enabled
+     * together; the thread's step before that, which turned interrupts off, is the race. (Flanagan and Godefroid's
+     * "may be co-enabled".) Nor, for an atomic delivery, a step of its CPU that only turned interrupts off or on (or
+     * gave the CPU a task) when no step since touched what the delivery touches: before it, the delivery reaches the
+     * state it reached where it ran (onlyCpuKey). Each thread's last step it depends on joins its clock, race or not.
+     */
+    const deliveryRaces = (j: number, t: number, report: boolean): void => {
+      const fj = path[j]!.cur.fp!;
+      const accepted = path[j]!.cur.id.startsWith('irq:') ? ACCEPTS_HARDIRQ : ACCEPTS_SOFTIRQ;
+      // per thread: 1 once its last dependent step joined the clock, 2 once its race (or that it has none) is known
+      const state = new Uint8Array(threads);
+      state[t] = 2;
+      let left = threads - 1;
+      // whether a step since i touched what an atomic delivery touches (not only its CPU's key): until one did, a step
+      // of its CPU that only turned interrupts off or on is no race (onlyCpuKey: the delivery before it reaches the
+      // same state as where it ran); after, it is the point before which the delivery must come to precede that step
+      let conflictSince = false;
+      for (let i = j - 1; i >= 0 && left > 0; i--) {
+        const v = thread[i]!;
+        const fi = path[i]!.cur.fp;
+        const indep = fi !== null && independent(fi, fj);
+        if (!indep) {
+          if (!conflictSince && fi !== null && onlyCpuKey(fi, fj)) continue;
+          conflictSince = true;
+        }
+        if (state[v] === 2 || indep) continue;
+        if (state[v] === 0) {
+          joinClock(j, i);
+          state[v] = 1;
+        }
+        if (!report || i <= before[v]!) {
+          state[v] = 2;
+          left--;
+          continue;
+        }
+        if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) continue;
         state[v] = 2;
         left--;
-        continue;
+        race(i, t, null);
       }
-      if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) continue;
-      state[v] = 2;
-      left--;
-      race(i, t, null);
+    };
+    // (the kept prefix's clocks and last steps stand, and the run that first had it added its races)
+    for (let j = keep; j < n; j++) {
+      const t = thread[j]!;
+      const fp = path[j]!.cur.fp;
+      clockBefore(t, j);
+      openClock(t, j);
+      if (fp !== null && fp.irq >= 0 && at[t]![0] === j) deliveryRaces(j, t, j >= from0);
+      else racesOf(t, j, fp, null, j >= from0);
+      this.stepped(t, j, fp);
     }
-  };
-  for (let j = 0; j < n; j++) {
-    const t = thread[j]!;
-    const fp = path[j]!.cur.fp;
-    clockBefore(t, j);
-    openClock(t, j);
-    if (fp !== null && fp.irq >= 0 && at[t]![0] === j) deliveryRaces(j, t, j >= from0);
-    else racesOf(t, j, fp, null, j >= from0);
-    lastAny[t] = j;
-    if (fp === null || fp.global) {
-      if (lastGlobal[t] === -1) withGlobal.push(t);
-      lastGlobal[t] = j;
-    } else {
-      for (const key of fp.keys) remember(lastKey, key, t, j);
-      for (const key of fp.updates) remember(lastUpd, key, t, j);
-    }
+    // the steps left pending, after all that ran
+    pending.forEach((e, x) => {
+      clockBefore(pendingThreads[x]!, n);
+      racesOf(pendingThreads[x]!, n, null, e.id, true);
+    });
   }
-  // the steps left pending, after all that ran
-  pending.forEach((e, x) => {
-    clockBefore(pendingThreads[x]!, n);
-    racesOf(pendingThreads[x]!, n, null, e.id, true);
-  });
 }
 
 /**
@@ -299,19 +259,4 @@ function addChoice(node: Node, id: string | null, conservative: boolean): void {
     if (!conservative && node.sleep.some((s) => s.id === a.id)) continue;
     node.todo.push({ ...a, conservative });
   }
-}
-
-/** The interrupt a delivery choice delivers (its id without the CPU it lands on). */
-export const irqOfChoice = (id: string): string => id.slice(0, id.lastIndexOf('@'));
-
-/**
- * DPOR: the choices among `choices` that deliver the same interrupt as `id` on another CPU (copies). A thread's next
- * step is one transition in DPOR's model; an interrupt's is one per CPU that accepts it, so when one is tried, so are
- * the others (they touch the interrupt's key, but only one can run, so no run shows them racing).
- */
-export function dporAlternatives(choices: readonly Choice[], id: string): Choice[] {
-  const irq = irqOfChoice(id);
-  const out: Choice[] = [];
-  for (const c of choices) if (c.irq && c.id !== id && irqOfChoice(c.id) === irq) out.push({ ...c, conservative: false });
-  return out;
 }

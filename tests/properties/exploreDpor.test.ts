@@ -1,0 +1,39 @@
+// DPOR's race analysis keeps the threads and vector clocks of the prefix a run shares with the last one
+// (properties/exploreDpor.ts, DporRaces): it must add exactly the choices a fresh analysis of the whole path adds, so
+// both searches run the same schedules in the same order.
+import { describe, expect, it } from 'vitest';
+import type { FaultName } from '../../impl/kernel/faults.ts';
+import { execute } from '../../properties/execute.ts';
+import { explore } from '../../properties/explore.ts';
+import { loadTrace, traceWorkload } from '../../traces/load.ts';
+
+/** Every schedule a K = `k` DPOR search of the regression runs, in order, and its result. */
+function search(file: string, withFault: boolean, k: number, dporFresh: boolean) {
+  const t = loadTrace(`traces/regressions/${file}.json`);
+  const w = traceWorkload(t);
+  const faults = (withFault ? t.faults : []) as readonly FaultName[];
+  const schedules: string[] = [];
+  const r = explore(
+    (scheduler, onMachine) => {
+      const ex = execute(w, { faults, lockdep: t.lockdep, scheduler, onMachine });
+      schedules.push(ex.schedule.join(' '));
+      return ex;
+    },
+    { preemptions: k, dporFresh },
+  );
+  return { status: r.status, bounds: r.bounds, runs: r.runs, schedules };
+}
+
+describe('DPOR race analysis', () => {
+  // interrupts on both CPUs, pending completions, sleeping tasks, and a failure that ends a run early
+  it.each([
+    ['swapoff-no-recheck', false],
+    ['swapin-no-pte-recheck', false],
+    ['ste-rmap-read-no-table', true],
+  ] as const)('keeping the shared prefix runs the schedules a fresh analysis runs (%s, fault %s)', (file, withFault) => {
+    const kept = search(file, withFault, 1, false);
+    const fresh = search(file, withFault, 1, true);
+    expect(kept.runs).toBeGreaterThan(100);
+    expect(kept).toEqual(fresh);
+  });
+});

@@ -1,6 +1,6 @@
 // Bounded DPOR's race analysis for explore (properties/explore.ts, which states the reduction and its assumptions):
 // after each run, the choices the races it shows add to the decisions of the search tree.
-import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, cpuKey, independent, onlyCpuKey, type Footprint } from '../impl/sim/index.ts';
+import { ACCEPTS_HARDIRQ, ACCEPTS_SOFTIRQ, independent, onlyCpuKey, type Footprint } from '../impl/sim/index.ts';
 import { DporPath } from './exploreDporPath.ts';
 import { dporAlternatives, type Node, type Pending } from './exploreTree.ts';
 
@@ -66,13 +66,11 @@ export class DporRaces extends DporPath {
       for (let v = 0; v < threads; v++) if (clock[q + v]! > clock[o + v]!) clock[o + v] = clock[q + v]!;
     };
     // the threads of each CPU, apart from atomic deliveries (footprint.ts), which depend on a step of their CPU only
-    // through its key
+    // through what both touch
     const onCpu: number[][] = [];
-    const atomicOnCpu: number[][] = [];
     for (let t = 0; t < threads; t++) {
       onCpu[cpuOf[t]!] ??= [];
-      atomicOnCpu[cpuOf[t]!] ??= [];
-      (atomic[t] ? atomicOnCpu : onCpu)[cpuOf[t]!]!.push(t);
+      if (!atomic[t]) onCpu[cpuOf[t]!]!.push(t);
     }
     /** The first position after i with a step of thread p (n: none). */
     const nextAfter = (i: number, p: number): number => {
@@ -154,11 +152,13 @@ export class DporRaces extends DporPath {
       if (fp === null || fp.global) {
         for (let v = 0; v < threads; v++) candidate(v, lastAny[v]!);
       } else {
-        // steps of one CPU depend on each other, except atomic deliveries: on a step that records the CPU's key
-        // (deliveries themselves are raced by deliveryRaces)
-        const c = cpuOf[t]!;
-        for (const v of onCpu[c]!) candidate(v, lastAny[v]!);
-        if (fp.keys.includes(cpuKey(c))) for (const v of atomicOnCpu[c]!) candidate(v, lastAny[v]!);
+        // steps of one CPU depend on each other, except atomic deliveries, which a later step of their CPU depends on
+        // only through what both touch (the keys below): one that turned interrupts off or on, and touched nothing
+        // else the delivery touched, reaches with the delivery moved after it the state it reached (onlyCpuKey, the
+        // mirror of deliveryRaces' case). Moving it there moves it past the steps in between too, so if one of them
+        // touched what it touches, that step is the race, and adds the same choices. (Deliveries themselves are
+        // raced by deliveryRaces.)
+        for (const v of onCpu[cpuOf[t]!]!) candidate(v, lastAny[v]!);
         for (const v of withGlobal) candidate(v, lastGlobal[v]!);
         for (const key of fp.keys) {
           candidates(lastKey, key);

@@ -118,7 +118,8 @@ function touchInCommon(a: Footprint, b: Footprint, except: number): boolean {
 /**
  * An atomic delivery `d` and a step `a` of its CPU have nothing in common but the CPU's key: `a` only changed whether
  * the CPU accepts interrupts (or whether it has a task). With nothing else touching what `d` touches in between,
- * `d` before `a` reaches the state `d` after them reaches (explore's deliveryRaces does not race the two).
+ * `d` before `a` reaches the state `d` after them reaches, and the other way round (explore's race analysis does not
+ * race the two in either order).
  */
 export function onlyCpuKey(a: Footprint, d: Footprint): boolean {
   if (a.global || d.global || !d.atomic || a.cpu !== d.cpu) return false;

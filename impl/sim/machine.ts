@@ -108,8 +108,13 @@ export class Machine {
     } finally {
       e.curCpu = null;
       e.curCtx = null;
+      // what runs after the last step (the quiescence check's reads of the final state, which equivalent schedules
+      // share) is no step's: the last footprint is closed
+      this.finalFootprint = e.fp;
+      e.fp = null;
     }
   }
+  private finalFootprint: Footprint | null = null;
 
   cpu(): CpuId {
     return this.engine.cpu().id;
@@ -157,7 +162,7 @@ export class Machine {
 
   /** The footprint of the step run last (null unless recordFootprints was called). */
   get lastFootprint(): Footprint | null {
-    return this.engine.fp;
+    return this.engine.fp ?? this.finalFootprint;
   }
 
   /**

@@ -9,7 +9,7 @@ import { Machine, RoundRobinScheduler, lockKey, type Footprint } from '../../imp
 import { DEFAULT_BOUNDS, workloadArb } from '../../properties/arbitraries.ts';
 import { execute } from '../../properties/execute.ts';
 import { auditSwaps } from '../../properties/footprintAudit.ts';
-import { parseWorkload } from '../../traces/load.ts';
+import { loadTrace, parseWorkload, traceWorkload } from '../../traces/load.ts';
 import { RUNS } from './budget.ts';
 
 describe('step footprints', () => {
@@ -50,6 +50,23 @@ describe('step footprints', () => {
     for (const i of ops) {
       expect(fps[i]!.global, ex.log[i]!.what).toBe(false);
       expect(ptlKeys(fps[i]!), ex.log[i]!.what).toHaveLength(1);
+    }
+  });
+
+  it("folio_maybe_swapped reads the swap table's counts under its cluster's keys, not as a step dependent on everything", () => {
+    const t = loadTrace('traces/regressions/ste-dynamic-publish-unlocked.json');
+    const fps: Footprint[] = [];
+    let machine: Machine | null = null;
+    const ex = execute(traceWorkload(t), { faults: [], lockdep: true, keepLog: true, onMachine: (m) => { machine = m; m.recordFootprints(fps); } });
+    expect(ex.failure).toBeNull();
+    const locks = (machine as unknown as { engine: { locks: readonly { name: string }[] } }).engine.locks;
+    const clusterLocks = locks.flatMap((l, id) => (l.name === 'swap_cluster_info->lock' ? [lockKey(id)] : []));
+    const reads = ex.log.flatMap((l, i) => (l.what.startsWith('folio_maybe_swapped') ? [i] : []));
+    // one per page reclaimed; each records its cluster's lock (the table pointer) and the table's memory (the counts)
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const i of reads) {
+      expect(fps[i]!.global, ex.log[i]!.what).toBe(false);
+      expect(fps[i]!.keys.some((k) => clusterLocks.includes(k)), ex.log[i]!.what).toBe(true);
     }
   });
 

@@ -96,6 +96,7 @@ export class Vswap implements VswapLayer {
       return 0;
     }
     const ci = new SwapClusterInfo(-1, m.spinlock('swap_cluster_info->lock'), { index: -1, mem, vtable: new Array<VtEntry>(si.clusterSize).fill(VT_NONE), vtableMem });
+    m.touchGuarded(ci.lock);
     ci.table = new Array<SwpTb>(si.clusterSize).fill(NULL_TB);
     ci.tableMem = tableMem;
     ci.memcgTable = new Array<number>(si.clusterSize).fill(0);

@@ -76,6 +76,8 @@ export function* swap_cluster_alloc_table(k: SwapTableKernel, si: SwapInfoStruct
       return -12;
     }
   }
+  // (a lockless reader of the table pointer records the cluster's key: folio_maybe_swapped)
+  k.m.touchGuarded(ci.lock);
   ci.table = new Array<SwpTb>(si.clusterSize).fill(NULL_TB);
   ci.tableMem = mem;
   if (memcgMem) {
@@ -91,6 +93,7 @@ export function* swap_cluster_free_table(k: SwapTableKernel, ci: SwapClusterInfo
   ci.memcgTable = null;
   ci.memcgMem = null;
   const mem = ci.tableMem;
+  k.m.touchGuarded(ci.lock);
   ci.table = null;
   ci.tableMem = null;
   if (mem) yield* call_rcu(k.m, `swap_cluster_free_table ${ci.id}`, function* (m) {

@@ -4,7 +4,7 @@ import type { Folio } from '../mm/folio.ts';
 import { folio_put, folio_trylock, folio_unlock } from '../mm/folio.ts';
 import { mem_cgroup_from_id } from '../mm/memcontrol.ts';
 import type { Task } from '../sim.ts';
-import { rcu_read_lock, rcu_read_unlock, sched } from '../sim.ts';
+import { rcu_read_lock, rcu_read_unlock } from '../sim.ts';
 import { folio_matches_swap_entry } from '../swap.ts';
 import type { SwapTableKernel } from './kernel.ts';
 import { __swap_table_get, ci_off, swap_cluster_lock, swap_cluster_unlock } from './lock.ts';
@@ -36,9 +36,16 @@ function* folio_maybe_swapped(k: SwapTableKernel, folio: Folio): Task<boolean> {
   yield* rcu_read_lock(k.m);
   const ci = si.cluster(off);
   let swapped = false;
+  // lockless reads of the table pointer (which changes only with touchGuarded(ci->lock)) and, at a point of their
+  // own, of the counts (whose locked writes each access the table's memory, as this read does)
+  if (ci) k.m.touchGuarded(ci.lock);
   if (ci?.table) {
-    yield* sched(k.m, `folio_maybe_swapped ${folio}`);
-    for (let i = 0; i < folio.nr; i++) if (swp_tb_get_count(ci.table[ci_off(si, off) + i]!) > 0) swapped = true;
+    yield* k.m.pointShared(`folio_maybe_swapped ${folio}`, ci.lock);
+    const table = ci.table;
+    if (table && ci.tableMem) {
+      k.m.access(ci.tableMem, `swap table of cluster ${ci.id} (RCU reader)`);
+      for (let i = 0; i < folio.nr; i++) if (swp_tb_get_count(table[ci_off(si, off) + i]!) > 0) swapped = true;
+    }
   }
   yield* rcu_read_unlock(k.m);
   return swapped;

@@ -28,6 +28,7 @@ export function setup_swap_device(k: SwapTableKernel, si: SwapInfoStruct): void 
   for (const off of [0, ...si.badList]) {
     const ci = si.cluster(off)!;
     if (!ci.table) {
+      k.m.touchGuarded(ci.lock);
       ci.table = new Array<SwpTb>(si.clusterSize).fill(NULL_TB);
       ci.tableMem = kmalloc_plain(k.m, 'swap_table');
       if (!k.vswap) {
@@ -69,6 +70,7 @@ export function swapoff_teardown(k: SwapTableKernel, si: SwapInfoStruct): void {
     if (ci.tableMem) kfree(k.m, ci.tableMem);
     if (ci.memcgMem) kfree(k.m, ci.memcgMem);
     if (ci.extendMem) kfree(k.m, ci.extendMem);
+    k.m.touchGuarded(ci.lock);
     ci.table = ci.memcgTable = ci.extendTable = null;
     ci.tableMem = ci.memcgMem = ci.extendMem = null;
   }

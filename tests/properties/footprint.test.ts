@@ -53,16 +53,19 @@ describe('step footprints', () => {
     }
   });
 
-  it("folio_maybe_swapped reads the swap table's counts under its cluster's keys, not as a step dependent on everything", () => {
-    const t = loadTrace('traces/regressions/ste-dynamic-publish-unlocked.json');
+  it.each([
+    ['folio_maybe_swapped', 'ste-dynamic-publish-unlocked'],
+    ['swap_table_get', 'ste-rmap-read-no-table'],
+  ])("%s reads the swap table under its cluster's keys, not as a step dependent on everything (%s)", (reader, regression) => {
+    const t = loadTrace(`traces/regressions/${regression}.json`);
     const fps: Footprint[] = [];
     let machine: Machine | null = null;
     const ex = execute(traceWorkload(t), { faults: [], lockdep: true, keepLog: true, onMachine: (m) => { machine = m; m.recordFootprints(fps); } });
     expect(ex.failure).toBeNull();
     const locks = (machine as unknown as { engine: { locks: readonly { name: string }[] } }).engine.locks;
     const clusterLocks = locks.flatMap((l, id) => (l.name === 'swap_cluster_info->lock' ? [lockKey(id)] : []));
-    const reads = ex.log.flatMap((l, i) => (l.what.startsWith('folio_maybe_swapped') ? [i] : []));
-    // one per page reclaimed; each records its cluster's lock (the table pointer) and the table's memory (the counts)
+    const reads = ex.log.flatMap((l, i) => (l.what.startsWith(reader) ? [i] : []));
+    // each records its cluster's lock (the table pointer; the entries through the table's memory)
     expect(reads.length).toBeGreaterThanOrEqual(3);
     for (const i of reads) {
       expect(fps[i]!.global, ex.log[i]!.what).toBe(false);

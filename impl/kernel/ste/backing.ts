@@ -65,6 +65,7 @@ export function set_rmap_cache_only(k: SwapTableKernel, vt: Extract<VtEntry, { t
   const pci = si.cluster(off)!;
   const tb = pci.table?.[off % si.clusterSize];
   if (!tb || tb.kind !== 'ptr') return k.m.fail('bug', `VM_WARN_ON: swap_rmap_${on ? 'mark' : 'clear'}_cache_only: swap${si.index}:${off} is ${tb?.kind ?? 'gone'}`);
+  k.m.touchGuarded(pci.lock);
   pci.table![off % si.clusterSize] = { ...tb, cacheOnly: on };
 }
 

@@ -2,7 +2,7 @@
 // static array; vswap_si's are dynamic: looked up in an xarray under RCU, locked, and refused when marked DEAD.
 import type { SwapTableKernel } from './kernel.ts';
 import type { Task } from '../sim.ts';
-import { lockdep_assert_held, rcu_read_lock, rcu_read_unlock, sched, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq } from '../sim.ts';
+import { lockdep_assert_held, rcu_read_lock, rcu_read_unlock, spin_lock, spin_lock_irq, spin_unlock, spin_unlock_irq } from '../sim.ts';
 import { CLUSTER_POOL, NULL_TB, type SwapClusterInfo, type SwapInfoStruct, type SwpTb } from './types.ts';
 
 /** Marks a dereference of a cluster whose memory may have been freed (dynamic clusters: KASAN's view). */
@@ -89,9 +89,12 @@ export function* swap_table_get(k: SwapTableKernel, si: SwapInfoStruct, offset: 
   let tb: SwpTb = NULL_TB;
   if (ci) {
     ci_access(k, ci, 'rcu_dereference(ci->table)');
+    // the table pointer (changed only with touchGuarded(ci->lock)), then the entry at a point of its own (every
+    // locked write accesses the table's memory, as this read does; the lockless cache-only mark records the lock)
+    k.m.touchGuarded(ci.lock);
     const table = ci.table;
     const mem = ci.tableMem;
-    yield* sched(k.m, `swap_table_get ${si.index}:${offset}`);
+    yield* k.m.pointShared(`swap_table_get ${si.index}:${offset}`, ci.lock);
     if (table && mem) {
       k.m.access(mem, `swap table of cluster ${ci.id} (RCU reader)`);
       tb = table[offset % si.clusterSize] ?? NULL_TB;

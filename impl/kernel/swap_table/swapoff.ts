@@ -36,6 +36,7 @@ export function setup_swap_device(k: SwapTableKernel, si: SwapInfoStruct): void 
         ci.memcgMem = kmalloc_plain(k.m, 'swap_memcg_table');
       }
     }
+    k.m.touchGuarded(ci.lock);
     ci.table[off % si.clusterSize] = BAD_TB;
     ci.count++;
     emitPhys(k, si, off, 'MARK_BAD', 'swapon');

@@ -10,7 +10,7 @@ import { dporAlternatives, type Node, type Pending } from './exploreTree.ts';
  * only when one sleeps, which the simulator decides, not the scheduler) and each interrupt's handler, from its
  * delivery on. For each step j and each other thread v, the last step i of v that j depends on is a race (steps of
  * one CPU depend on each other, delivering an interrupt before or after a task's step being a choice of its own,
- * except an atomic delivery, footprint.ts),
+ * except an atomic delivery, which a step of its CPU depends on only through what both touch: footprint.ts),
  * so the decision before i also tries the next step of j's thread there (initialAt: when that step was not enabled
  * there, one that leads to it; nothing when the bound rules it out there), and the decision at the last context
  * switch before i tries it too, conservatively: reversing the race at i may cost a preemption the bound forbids,

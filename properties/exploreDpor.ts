@@ -191,20 +191,21 @@ export class DporRaces extends DporPath {
       // per thread: 1 once its last dependent step joined the clock, 2 once its race (or that it has none) is known
       const state = new Uint8Array(threads);
       state[t] = 2;
-      let left = threads - 1;
+      // threads with a step before j still to settle (numbered in order of appearance: the delivery's own is not one)
+      let left = this.threadsBefore(j);
       // whether a step since i touched what an atomic delivery touches (not only its CPU's key): until one did, a step
       // of its CPU that only turned interrupts off or on is no race (onlyCpuKey: the delivery before it reaches the
       // same state as where it ran); after, it is the point before which the delivery must come to precede that step
       let conflictSince = false;
-      for (let i = j - 1; i >= 0 && left > 0; i--) {
-        const v = thread[i]!;
+      /** The scan reaches step i, of thread v. */
+      const scan = (i: number, v: number): void => {
         const fi = path[i]!.cur.fp;
         const indep = fi !== null && independent(fi, fj);
         if (!indep) {
-          if (!conflictSince && fi !== null && onlyCpuKey(fi, fj)) continue;
+          if (!conflictSince && fi !== null && onlyCpuKey(fi, fj)) return;
           conflictSince = true;
         }
-        if (state[v] === 2 || indep) continue;
+        if (state[v] === 2 || indep) return;
         if (state[v] === 0) {
           joinClock(j, i);
           state[v] = 1;
@@ -212,12 +213,21 @@ export class DporRaces extends DporPath {
         if (!report || i <= before[v]!) {
           state[v] = 2;
           left--;
-          continue;
+          return;
         }
-        if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) continue;
+        if (fi !== null && fi.cpu === fj.cpu && at[v]![0] !== i && (fi.accepts & accepted) === 0) return;
         state[v] = 2;
         left--;
         race(i, t, null);
+      };
+      for (let i = j - 1; i >= 0 && left > 0; i--) {
+        const v = thread[i]!;
+        scan(i, v);
+        // (past its first step, a thread has nothing more to show: settled, so the scan stops once every thread is)
+        if (at[v]![0] === i && state[v] !== 2) {
+          state[v] = 2;
+          left--;
+        }
       }
     };
     // (the kept prefix's clocks and last steps stand, and the run that first had it added its races)

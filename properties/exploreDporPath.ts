@@ -62,6 +62,11 @@ export abstract class DporPath {
     return pendingThreads;
   }
 
+  /** How many threads the steps before position j numbered (those with a step before it). */
+  protected threadsBefore(j: number): number {
+    return this.threadsAt[j]!;
+  }
+
   /** Step j, of thread t, is its thread's last and the last of its thread on each key it touched (undoably). */
   protected stepped(t: number, j: number, fp: Footprint | null): void {
     const { undo, lastAny, lastGlobal } = this;

@@ -13,7 +13,8 @@
 // lock, atomic, refcount, object, slot or pending interrupt in common (two updates of different parts of one summary,
 // such as two writeback ends of "any folio under writeback", are nothing in common); so are an atomic delivery (an
 // interrupt whose handler ran to its end in one step) and a step of its own CPU that leaves the CPU's interrupt state
-// alone.
+// alone. DPOR goes further: it orders such a delivery with a step of its CPU that turned interrupts off or on only
+// where a step touching what the delivery touches lies between them (onlyCpuKey, exploreDpor.ts).
 //
 // Sleep sets (Godefroid, 1996; reduction 'sleep', and part of 'dpor'): a choice explored before a sibling sleeps in
 // the sibling's subtree until a dependent step runs: a schedule that takes it there is equivalent to one already
@@ -224,6 +225,7 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
       if (skip) {
         // another slice's subtree: not run here
         if (!backtrack(path)) break;
+        changedAt = path.length - 1;
         skip = deal();
         continue;
       }

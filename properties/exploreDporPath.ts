@@ -14,7 +14,7 @@ export abstract class DporPath {
   protected readonly cpuOf: number[] = [];
   /** Per thread: an interrupt's handler (not a CPU's tasks). */
   protected readonly irqThread: boolean[] = [];
-  /** Per thread: an atomic delivery (one step, footprint.ts). */
+  /** Per thread: an atomic delivery (one step, footprint.ts: so the flag needs no undo, set with the thread's first step). */
   protected readonly atomic: boolean[] = [];
   /** Per position: its step's thread; threadsAt[j]: the threads the steps before j numbered. */
   protected thread = new Int32Array(0);
@@ -57,7 +57,7 @@ export abstract class DporPath {
       this.threadsAt[j + 1] = this.keys.length;
     }
     const pendingThreads = pending.map((e) => this.threadOf(e.id !== null && e.irq ? e.id : e.cpu, e.cpu));
-    this.widen(this.keys.length);
+    this.widen(this.keys.length, keep);
     this.kept = n;
     return pendingThreads;
   }
@@ -164,12 +164,12 @@ export abstract class DporPath {
     this.clock = clock;
   }
 
-  /** Room for `threads` entries in each clock (the kept ones copied). */
-  private widen(threads: number): void {
+  /** Room for `threads` entries in each clock (the first `keep` positions' copied). */
+  private widen(threads: number, keep: number): void {
     if (threads <= this.stride) return;
     const stride = Math.max(threads, 2 * this.stride, 4);
     const clock = new Int32Array(this.thread.length * stride).fill(-1);
-    for (let j = 0; j < this.kept; j++) clock.set(this.clock.subarray(j * this.stride, (j + 1) * this.stride), j * stride);
+    for (let j = 0; j < keep; j++) clock.set(this.clock.subarray(j * this.stride, (j + 1) * this.stride), j * stride);
     this.clock = clock;
     this.stride = stride;
     for (const name of ['lastAny', 'lastGlobal'] as const) {

@@ -64,7 +64,10 @@ export class Footprint {
   readonly updates: number[] = [];
   /** The interrupt (its sequence number) whose handler took the step; -1 for a task's step. */
   irq = -1;
-  /** An atomic delivery (see above): it does not record its CPU's key, it only conflicts with the steps that do. */
+  /**
+   * An atomic delivery (see above): it does not record its CPU's key, it only conflicts with the steps that do
+   * (independent; explore's DPOR goes further: onlyCpuKey).
+   */
   atomic = false;
   /** Before the step, its CPU accepted hardirqs (bit ACCEPTS_HARDIRQ) and softirqs (ACCEPTS_SOFTIRQ). */
   accepts = 0;

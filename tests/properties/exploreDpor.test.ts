@@ -1,7 +1,8 @@
 // DPOR's race analysis (properties/exploreDpor.ts) on real workloads. It keeps the threads and vector clocks of the
 // prefix a run shares with the last one (DporRaces): it must add exactly the choices a fresh analysis of the whole
-// path adds, so both searches run the same schedules in the same order. And the races it leaves out must be ones no
-// outcome needs (bench/explore-agreement.ts compares outcomes with the unreduced search).
+// path adds, so both searches run the same schedules in the same order (both share the race rules, which
+// explore.test.ts pins on textbook programs). And the races it leaves out must be ones no outcome needs
+// (bench/explore-agreement.ts compares outcomes with the unreduced search).
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../../impl/kernel/faults.ts';
 import { execute } from '../../properties/execute.ts';

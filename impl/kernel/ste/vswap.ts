@@ -183,6 +183,7 @@ export class Vswap implements VswapLayer {
       const tb = table?.[i];
       yield* sched(k.m, `swap_rmap_mark_cache_only swap${si.index}:${vt.offset} (plain store)`);
       if (!table || !mem || tb?.kind !== 'ptr') continue;
+      k.m.touchGuarded(pci.lock);
       k.m.access(mem, `swap table of swap${si.index} cluster ${pci.id}`);
       table[i] = { ...tb, cacheOnly: true };
     }

@@ -42,10 +42,10 @@ function* folio_maybe_swapped(k: SwapTableKernel, folio: Folio): Task<boolean> {
   if (ci?.table) {
     yield* k.m.pointShared(`folio_maybe_swapped ${folio}`, ci.lock);
     const table = ci.table;
-    if (table && ci.tableMem) {
-      k.m.access(ci.tableMem, `swap table of cluster ${ci.id} (RCU reader)`);
-      for (let i = 0; i < folio.nr; i++) if (swp_tb_get_count(table[ci_off(si, off) + i]!) > 0) swapped = true;
-    }
+    // (the locked folio keeps its slots, so their cluster keeps its table)
+    if (!table || !ci.tableMem) return k.m.fail('bug', `NULL pointer dereference: folio_maybe_swapped on cluster ${ci.id}, which has no table`);
+    k.m.access(ci.tableMem, `swap table of cluster ${ci.id} (RCU reader)`);
+    for (let i = 0; i < folio.nr; i++) if (swp_tb_get_count(table[ci_off(si, off) + i]!) > 0) swapped = true;
   }
   yield* rcu_read_unlock(k.m);
   return swapped;

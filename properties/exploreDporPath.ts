@@ -70,7 +70,7 @@ export abstract class DporPath {
   /** Step j, of thread t, is its thread's last and the last of its thread on each key it touched (undoably). */
   protected stepped(t: number, j: number, fp: Footprint | null): void {
     const { undo, lastAny, lastGlobal } = this;
-    this.undoAt[j] = undo.length;
+    // (undoAt[j] was set by the step before, or stands from the kept prefix)
     undo.push(UNDO_ANY, t, 0, lastAny[t]!);
     lastAny[t] = j;
     if (fp === null || fp.global) {

@@ -163,7 +163,7 @@ export function registerBench(program: Command): void {
           ...(strategies.includes('random') && strategies.length > 1
             ? ['## Strategies against random (median executions to detection; below 1 is better)', '', ...strategyRatios(res.detection, strategies), '']
             : []),
-          '## Throughput per design: generated workloads, all oracles on against none (same workloads, same run)',
+          '## Throughput per design: generated workloads, all oracles on against none (same workloads, same run, after a warm-up on others)',
           '',
           '| design | workloads | steps | checked exec/s | checked steps/s | bare exec/s | bare steps/s | checking cost | of which invariants |',
           '|---|---|---|---|---|---|---|---|---|',
@@ -183,9 +183,13 @@ export function registerBench(program: Command): void {
             ? [
                 `## Workers: the same clean hunt (${o.scalingRuns} executions, seed ${seeds[0]}) on 1..${o.workers} worker threads, each pool warmed up`,
                 '',
-                '| workers | executions | seconds | exec/s | steps/s | speedup over 1 |',
-                '|---|---|---|---|---|---|',
-                ...res.scaling.map((s) => `| ${s.workers} | ${s.executions} | ${s.seconds.toFixed(1)} | ${s.execPerSec.toFixed(0)} | ${s.stepsPerSec.toFixed(0)} | ${s.speedup.toFixed(2)}× |`),
+                '| workers | executions | seconds | exec/s | steps/s | speedup over 1 | cores busy |',
+                '|---|---|---|---|---|---|---|',
+                ...res.scaling.map(
+                  (s) => `| ${s.workers} | ${s.executions} | ${s.seconds.toFixed(1)} | ${s.execPerSec.toFixed(0)} | ${s.stepsPerSec.toFixed(0)} | ${s.speedup.toFixed(2)}× | ${s.cores.toFixed(2)} |`,
+                ),
+                '',
+                '"cores busy" is the process\'s CPU time (every thread: workers, main thread, V8\'s compiler and collector threads) over the wall time.',
                 '',
               ]
             : []),

@@ -203,6 +203,12 @@ export interface ScalingRow {
   readonly stepsPerSec: number;
   /** Executions/s over one worker's. */
   readonly speedup: number;
+  /**
+   * CPU time of the whole process (every thread: workers, the main thread, V8's compiler and collector threads) over
+   * the wall time: how many cores the hunt kept busy. One worker keeps more than one busy (its collector's helper
+   * threads run on the idle cores), which bounds the speedup more can reach.
+   */
+  readonly cores: number;
 }
 
 /** The same clean hunt (seed, runs) on each number of workers, each pool warmed up first (threads load and compile the port). */
@@ -214,9 +220,13 @@ export async function scaling(runs: number, seed: number, upTo: number): Promise
       // a warm-up of a quarter of the runs: V8 keeps compiling this code base for thousands of executions, and its
       // compiler and collector threads share the cores with the workers
       await hunt({ seed: seed + 1, runs: Math.ceil(runs / 4), seconds: 600, strategy: 'mixed', faults: [], ...(pool ? { pool } : {}) });
+      const cpu0 = process.cpuUsage();
       const r = await hunt({ seed, runs, seconds: 3600, strategy: 'mixed', faults: [], ...(pool ? { pool } : {}) });
+      const cpu = process.cpuUsage(cpu0);
       const seconds = r.elapsedMs / 1000;
-      rows.push({ workers: w, executions: r.executions, seconds, execPerSec: r.executions / seconds, stepsPerSec: r.steps / seconds, speedup: r.executions / seconds / (rows[0] ? rows[0].execPerSec : r.executions / seconds) });
+      const execPerSec = r.executions / seconds;
+      const cores = (cpu.user + cpu.system) / 1e6 / seconds;
+      rows.push({ workers: w, executions: r.executions, seconds, execPerSec, stepsPerSec: r.steps / seconds, speedup: execPerSec / (rows[0]?.execPerSec ?? execPerSec), cores });
     } finally {
       await pool?.destroy();
     }
@@ -262,6 +272,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (opts.raceSeconds) {
       for (const seed of opts.seeds) for (const steer of [true, false]) races.push(await raceRow(seed, opts.raceSeconds, steer, designs, pool));
     }
+    // a warm-up on other workloads first (a quarter as many, at least 50, every design): V8 compiles the port for
+    // thousands of executions, so a cold measurement of a few hundred reports the compiler, not a long hunt's rate
+    const warm = Math.max(50, Math.ceil(opts.throughputRuns / 4));
+    for (const d of designs) throughput(warm, (opts.seeds[0] ?? 1) + 1, d);
     const tp = designs.map((d) => throughput(opts.throughputRuns, opts.seeds[0] ?? 1, d));
     const ceiling = generatorStepsPerSec();
     const scale = opts.scalingRuns ? await scaling(opts.scalingRuns, opts.seeds[0] ?? 1, Math.max(1, opts.workers ?? 1)) : [];

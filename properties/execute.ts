@@ -68,7 +68,8 @@ export interface Execution {
 }
 
 
-function makeScheduler(w: Workload, opts: ExecuteOptions): Scheduler {
+/** The scheduler a run uses: the one given, the replay's, or the workload's own (its PCT seed or its choices). */
+export function makeScheduler(w: Workload, opts: Pick<ExecuteOptions, 'scheduler' | 'replay'>): Scheduler {
   if (opts.scheduler) return opts.scheduler;
   if (opts.replay) return new ReplayScheduler([...opts.replay]);
   const s = w.schedule;

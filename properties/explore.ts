@@ -91,8 +91,9 @@ export interface ExploreOptions {
   /** With shards: the lowest bound at which another slice found a failure (no bound above it is started). */
   readonly failedBound?: () => number;
   /**
-   * A check (tests): DPOR's race analysis starts afresh after every run instead of keeping the threads and vector
-   * clocks of the prefix the run shared with the last one. The same choices, in more time.
+   * A check (tests): every run starts afresh: DPOR's race analysis instead of keeping the threads and vector clocks
+   * of the prefix the run shared with the last one, and the simulator builds every step's footprint instead of
+   * leaving out the replayed prefix's (Machine.replayedPrefix). The same choices, in more time.
    */
   readonly dporFresh?: boolean;
 }
@@ -146,6 +147,13 @@ export interface ExploreResult {
   readonly first: FoundFailure | null;
   /** When counting: how many failing schedules had each failure kind. */
   readonly failingKinds: Readonly<Record<string, number>>;
+}
+
+/** The decisions before `changedAt` whose footprints the path has: a run needs footprints from there on. */
+function knownFootprints(path: readonly Node[], changedAt: number): number {
+  const n = Math.min(changedAt, path.length);
+  for (let i = 0; i < n; i++) if (path[i]!.cur.fp === null) return i;
+  return n;
 }
 
 /** How many decisions of the path take a choice other than their first: the depth of its subtree in the tree of subtrees. */
@@ -207,6 +215,10 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
     const path: Node[] = [];
     // DPOR: the race analysis, which keeps what the runs of this search share (their prefix)
     const races = reduction === 'dpor' ? new DporRaces() : null;
+    // the numbers of named shared state, the same in every run: footprints of different runs meet (a sleeping
+    // sibling's against this run's steps; a kept prefix's against new steps), and a name numbered at its first use
+    // in each run could get two numbers (a dependency missed) or two names one number (one invented)
+    const names = new Map<string, number>();
     // the position of the decision the last backtrack changed (everything before it ran before, the same way)
     let changedAt = 0;
     // sharded: subtrees dealt so far; whether the next run is this slice's to count, or skipped
@@ -239,6 +251,8 @@ function* exploring(run: Runner, opts: ExploreOptions): Generator<void, ExploreR
       try {
         const res = run(sched, (m) => {
           m.recordFootprints();
+          // the steps before the changed decision replay the last run's, whose footprints the path keeps
+          m.replayedPrefix(opts.dporFresh === true ? 0 : knownFootprints(path, changedAt), names);
           sched.machine = m;
         });
         const last = path[path.length - 1];

@@ -85,7 +85,13 @@ export class Engine {
   recordFootprints = false;
   /** The footprint of the step running or run last, while recording; null otherwise. */
   fp: Footprint | null = null;
-  private readonly sharedIds = new Map<string, number>();
+  /**
+   * Explore: the steps before this one replay an earlier run's (Machine.replayedPrefix): their footprints are known,
+   * so none is built for them.
+   */
+  replayedSteps = 0;
+  /** The numbers of named shared state (sharedKey): per run, or one map across an explore's runs. */
+  sharedIds = new Map<string, number>();
 
   constructor(
     readonly m: Machine,

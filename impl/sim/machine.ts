@@ -87,7 +87,7 @@ export class Machine {
         const r = this.buf[i];
         if (r === undefined) throw new Error(`sim: scheduler '${e.scheduler.name}' chose ${i} of ${this.buf.length} runnables`);
         e.schedule.push(r.id);
-        if (e.recordFootprints) e.fp = new Footprint(r.cpu);
+        if (e.recordFootprints) e.fp = e.step >= e.replayedSteps ? new Footprint(r.cpu) : null;
         try {
           stepOnce(e, r);
         } catch (err) {
@@ -154,6 +154,16 @@ export class Machine {
     if (history !== undefined) this.history = history;
   }
   private history: Footprint[] | null = null;
+
+  /**
+   * Explore: the steps before `steps` replay an earlier run's (same choices, same start), whose footprints the caller
+   * kept, so none is built for them (they run as before); `names` numbers shared names across the runs, so the kept
+   * keys and the new ones agree whichever step first uses a name.
+   */
+  replayedPrefix(steps: number, names: Map<string, number>): void {
+    this.engine.replayedSteps = steps;
+    this.engine.sharedIds = names;
+  }
 
   /** Whether footprints are recorded (a caller may skip naming what nobody records). */
   get recordingFootprints(): boolean {

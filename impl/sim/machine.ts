@@ -161,6 +161,7 @@ export class Machine {
    * keys and the new ones agree whichever step first uses a name.
    */
   replayedPrefix(steps: number, names: Map<string, number>): void {
+    if (this.history !== null && steps > 0) throw new Error('sim: a footprint history needs every step\'s footprint (no replayed prefix)');
     this.engine.replayedSteps = steps;
     this.engine.sharedIds = names;
   }

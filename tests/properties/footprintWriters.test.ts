@@ -69,16 +69,21 @@ class TableWatcher implements Scheduler {
   kernel: SwapTableKernel | null = null;
   readonly seen: Seen = { pointers: 0, entries: 0, problems: [] };
   private before: Map<SwapClusterInfo, TableState> | null = null;
+  /** The step count when `before` was taken. */
+  private beforeAt = 0;
   private lastId = '';
 
   constructor(private readonly inner: Scheduler) {}
 
   /** Checks the step run last against the tables as they stand now. */
   check(): void {
-    if (this.kernel === null) return;
-    const fp = this.machine?.lastFootprint ?? null;
-    if (this.before !== null && fp !== null) compare(this.before, fp, this.lastId, this.seen);
+    if (this.kernel === null || this.machine === null) return;
+    const fp = this.machine.lastFootprint;
+    const at = this.machine.schedule.length;
+    // one step since `before` (the fair continuation after a step limit schedules without this scheduler)
+    if (this.before !== null && fp !== null && at === this.beforeAt + 1) compare(this.before, fp, this.lastId, this.seen);
     this.before = tables(this.kernel);
+    this.beforeAt = at;
   }
 
   next(runnable: readonly Runnable[], current: string | null, step: number): number {

@@ -40,18 +40,15 @@ function deliver(e: Engine, cpu: CpuState, r: RunnableRec): void {
   if (e.recordFootprints) {
     // what it can never come before (for explore's races): its raising or queueing, the end of its grace period,
     // the delivery of the callback queued before it (kept in a replayed step too: a later delivery's footprint reads it)
-    const q = irq.rcu !== null ? rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree) : -1;
-    const prev = irq.rcu !== null ? e.rcuQueueLast.get(q) : undefined;
-    if (irq.rcu !== null) e.rcuQueueLast.set(q, e.step);
-    if (e.fp !== null) {
-      const after = [...irq.after];
-      if (irq.rcu !== null) {
-        // an RCU callback's delivery makes the next one of its queue deliverable
-        e.fp.add(q);
-        if (prev !== undefined) after.push(prev);
-      }
-      e.fp.after = after;
+    let prev: number | undefined;
+    if (irq.rcu !== null) {
+      // an RCU callback's delivery makes the next one of its queue deliverable
+      const q = rcuQueueKey(irq.rcu.cpu, irq.rcu.kfree);
+      prev = e.rcuQueueLast.get(q);
+      e.rcuQueueLast.set(q, e.step);
+      e.fp?.add(q);
     }
+    if (e.fp !== null) e.fp.after = prev === undefined ? [...irq.after] : [...irq.after, prev];
   }
   e.pending.splice(e.pending.indexOf(irq), 1);
   const ctx = e.newCtx(irq.kind, irq.name, cpu.current, irq.fn, irq.seq);

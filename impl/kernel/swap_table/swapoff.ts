@@ -27,8 +27,9 @@ export function setup_swap_device(k: SwapTableKernel, si: SwapInfoStruct): void 
   for (let c = 0; c < si.slots / si.clusterSize; c++) si.clusterInfo.set(c, new SwapClusterInfo(c, k.m.spinlock('swap_cluster_info->lock'), null));
   for (const off of [0, ...si.badList]) {
     const ci = si.cluster(off)!;
+    // (the table pointer and the entry below: the cluster's key, footprint.ts)
+    k.m.touchGuarded(ci.lock);
     if (!ci.table) {
-      k.m.touchGuarded(ci.lock);
       ci.table = new Array<SwpTb>(si.clusterSize).fill(NULL_TB);
       ci.tableMem = kmalloc_plain(k.m, 'swap_table');
       if (!k.vswap) {
@@ -36,7 +37,6 @@ export function setup_swap_device(k: SwapTableKernel, si: SwapInfoStruct): void 
         ci.memcgMem = kmalloc_plain(k.m, 'swap_memcg_table');
       }
     }
-    k.m.touchGuarded(ci.lock);
     ci.table[off % si.clusterSize] = BAD_TB;
     ci.count++;
     emitPhys(k, si, off, 'MARK_BAD', 'swapon');
